@@ -1,0 +1,28 @@
+"""The Hollywood AI-adoption timeline."""
+
+from flask import Flask
+
+from timeline.config import PROJECT_ROOT, configure
+from timeline.db import db, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, database, blueprints and commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_relative_config=True,
+    )
+    configure(app, test_config)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+
+    from timeline import cli
+    from timeline.web import api, errors, filters, pages
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
+    filters.init_app(app)
+    cli.init_app(app)
+    return app

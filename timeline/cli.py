@@ -1,0 +1,91 @@
+"""Commands: `flask seed` and `flask import`, both one transaction, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from timeline.db import db
+from timeline.domain import Event
+from timeline.domain.events import Status
+from timeline.services.importer import Importer, Report, vocabulary
+from timeline.services.records import Bundle, ImportRejected, load
+
+SEED_FILES = ("actors.yaml", "events.yaml")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_command)
+    app.cli.add_command(import_command)
+
+
+def _import(paths: list[Path], status: Status, dry_run: bool) -> Report:
+    """Check every file, then apply them all in one transaction; roll back on any problem."""
+    session = db.session
+    vocab = vocabulary(session)
+    bundles: list[Bundle] = [load(path, vocab) for path in paths]
+    total = sum(len(b.actors) + len(b.events) for b in bundles)
+    importer = Importer(session, status)
+    try:
+        with click.progressbar(length=total, label="Importing", file=click.get_text_stream("stderr")) as bar:
+            for bundle in bundles:
+                importer.run(bundle, progress=bar.update)
+    except Exception:
+        session.rollback()
+        raise
+    if dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    return importer.report
+
+
+def _print_report(report: Report, dry_run: bool, verbose: bool = True) -> None:
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    prefix = "would change" if dry_run else "changed"
+    if verbose:
+        for slug in report.created:
+            click.echo(f"  create event {slug}")
+        for slug, fields in report.updated.items():
+            click.echo(f"  update event {slug}: {', '.join(fields)}")
+        for slug in report.actors_created:
+            click.echo(f"  create actor {slug}")
+        for slug, fields in report.actors_updated.items():
+            click.echo(f"  update actor {slug}: {', '.join(fields)}")
+    click.echo(f"{prefix if report.changed else 'nothing to change'}: {report.summary()}")
+
+
+def _run(paths: list[Path], status: Status, dry_run: bool, verbose: bool) -> None:
+    try:
+        report = _import(paths, status, dry_run)
+    except ImportRejected as exc:
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.ClickException(
+            f"import refused, nothing was written ({len(exc.problems)} problem(s))"
+        ) from None
+    _print_report(report, dry_run, verbose)
+
+
+@click.command("seed")
+@click.option("--if-empty", is_flag=True, help="Only seed a database that holds no events.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+def seed_command(if_empty: bool, dry_run: bool) -> None:
+    """Load the project's seed files (actors, then events); a second run changes nothing."""
+    if if_empty and db.session.scalars(db.select(Event.id).limit(1)).first() is not None:
+        click.echo("database already holds events: not seeding")
+        return
+    seeds = Path(current_app.config["SEEDS_DIR"])
+    _run([seeds / name for name in SEED_FILES], Status.PUBLISHED, dry_run, verbose=False)
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--draft", is_flag=True, help="Create new events as drafts, not published.")
+def import_command(paths: tuple[Path, ...], dry_run: bool, draft: bool) -> None:
+    """Import events (and actors) from YAML or JSON files in the seed format."""
+    _run(list(paths), Status.DRAFT if draft else Status.PUBLISHED, dry_run, verbose=True)

@@ -1,0 +1,46 @@
+"""Configuration: defaults here, overridden by TIMELINE_* environment variables."""
+
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None: a SQLite file in the instance folder
+    "SECRET_KEY": None,  # None: a random key kept in the instance folder
+    "SEEDS_DIR": str(PROJECT_ROOT / "seeds"),
+    "PAGE_SIZE": 50,
+    "MAX_PAGE_SIZE": 500,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+}
+
+
+def configure(app: Flask, overrides: dict | None) -> None:
+    """Load defaults, then TIMELINE_* variables, then explicit overrides (tests)."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("TIMELINE")
+    app.config.from_mapping(overrides or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(
+        app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'timeline.sqlite3'}"
+    )
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+
+
+def database_url(url: str) -> str:
+    """Use psycopg 3 for plain postgres:// and postgresql:// URLs."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def _instance_secret(path: Path) -> str:
+    """A key made once per installation, so sessions survive restarts and no key is committed."""
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,179 @@
+"""Events with precision-keeping dates, their actors' roles and their sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from timeline.db import Base, created_at, intpk, slug, updated_at
+from timeline.domain.actors import URL_CHECK, Actor
+from timeline.domain.dates import PartialDate, Precision, Span
+
+
+class Status(StrEnum):
+    """Where an event stands in review: only published events are public."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Role(StrEnum):
+    """What an actor is to an event."""
+
+    SUBJECT = "subject"
+    PARTY = "party"
+    COUNTERPARTY = "counterparty"
+    PARTICIPANT = "participant"
+    VENDOR = "vendor"
+    AUTHORITY = "authority"
+    REPORTER = "reporter"
+
+
+ROLE_MEANINGS = {
+    Role.SUBJECT: "what the event is about, or who carries it out",
+    Role.PARTY: "a side that brings or joins a strike, suit, deal or agreement",
+    Role.COUNTERPARTY: "the other side of a strike, suit or negotiation",
+    Role.PARTICIPANT: "takes part without being a side",
+    Role.VENDOR: "supplies the AI tool or service that is used",
+    Role.AUTHORITY: "a government, legislature, court or awards body that acts or rules",
+    Role.REPORTER: "the outlet that reported or broke the story",
+}
+
+
+def _vocabulary(enum: type[StrEnum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a named CHECK, the same on SQLite and PostgreSQL."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
+
+
+class Category(Base):
+    """A vocabulary entry for events: demo, labor-action, lawsuit..."""
+
+    __tablename__ = "categories"
+
+    slug: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Event(Base):
+    """Something that happened on a day, in a month or a year, or over a range of them.
+
+    The text forms (`start`, `end`) keep the precision; `starts_on` and `ends_on` are the
+    earliest and latest days the event may cover, kept so window queries can use an index.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="end_not_before_start"),
+        CheckConstraint(
+            """("precision" = 'day' AND length("start") = 10)
+            OR ("precision" = 'month' AND length("start") = 7)
+            OR ("precision" = 'year' AND length("start") = 4)""",
+            name="start_matches_precision",
+        ),
+        CheckConstraint('"end" IS NULL OR length("end") = length("start")', name="end_precision"),
+        CheckConstraint('NOT (ongoing AND "end" IS NOT NULL)', name="ongoing_has_no_end"),
+        CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
+        Index("ix_events_status_chronology", "status", "starts_on", "ends_on", "id"),
+        Index("ix_events_status_ends_on", "status", "ends_on"),
+    )
+
+    id: Mapped[intpk]
+    slug: Mapped[slug]
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    category: Mapped[str] = mapped_column(ForeignKey("categories.slug"), index=True)
+    start: Mapped[str] = mapped_column(String(10))
+    end: Mapped[str | None] = mapped_column(String(10))
+    precision: Mapped[Precision] = mapped_column(_vocabulary(Precision, "precision"))
+    ongoing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[Status] = mapped_column(_vocabulary(Status, "status"), default=Status.DRAFT)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+    links: Mapped[list[EventActor]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventActor.position"
+    )
+    sources: Mapped[list[Source]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Source.position"
+    )
+
+    @property
+    def span(self) -> Span:
+        end = PartialDate.parse(self.end) if self.end else None
+        return Span(PartialDate.parse(self.start), end, self.ongoing)
+
+    def set_span(self, span: Span) -> None:
+        """Store a span's text forms and the day range they cover."""
+        self.start = str(span.start)
+        self.end = str(span.end) if span.end else None
+        self.precision = span.start.precision
+        self.ongoing = span.ongoing
+        self.starts_on, self.ends_on = span.earliest, span.latest
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class EventActor(Base):
+    """An actor's part in an event."""
+
+    __tablename__ = "event_actors"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    actor_id: Mapped[int] = mapped_column(
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[Role] = mapped_column(_vocabulary(Role, "role"), default=Role.PARTICIPANT)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="links")
+    actor: Mapped[Actor] = relationship(back_populates="links")
+
+
+class Source(Base):
+    """A published page an event rests on."""
+
+    __tablename__ = "sources"
+    __table_args__ = (
+        UniqueConstraint("event_id", "url"),
+        CheckConstraint(URL_CHECK.format(col="url"), name="url_well_formed"),
+    )
+
+    id: Mapped[intpk]
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2048))
+    title: Mapped[str | None] = mapped_column(String(500))
+    publisher: Mapped[str | None] = mapped_column(String(200))
+    published: Mapped[str | None] = mapped_column(String(10))
+    accessed_on: Mapped[dt.date | None] = mapped_column(Date)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    event: Mapped[Event] = relationship(back_populates="sources")

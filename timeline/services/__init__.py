@@ -1,0 +1,1 @@
+"""Queries and writes: functions that take a session and know nothing of requests."""

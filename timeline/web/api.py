@@ -1,0 +1,39 @@
+"""The JSON API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, request, url_for
+
+from timeline.db import db
+from timeline.services import events as event_service
+from timeline.web.query import BadParameters, event_query
+from timeline.web.shapes import error_json, event_json
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+@bp.errorhandler(BadParameters)
+def bad_parameters(exc: BadParameters):
+    return jsonify(error_json(400, "invalid query parameters", exc.fields)), 400
+
+
+@bp.get("/events")
+def events():
+    """Published events in chronological order, a page at a time."""
+    config = current_app.config
+    query = event_query(request.args, config["PAGE_SIZE"], config["MAX_PAGE_SIZE"])
+    page = event_service.list_events(db.session, query)
+    next_url = None
+    if page.next is not None:
+        args = request.args.to_dict() | {"cursor": page.next.encode()}
+        next_url = url_for("api.events", _external=True, **args)
+    return jsonify(events=[event_json(e) for e in page.events], next=next_url)
+
+
+@bp.get("/events/<slug>")
+def event(slug: str):
+    """One published event."""
+    found = event_service.get_event(db.session, slug)
+    if found is None:
+        abort(404, description=f"no published event {slug!r}")
+    return jsonify(event=event_json(found))
