@@ -23,7 +23,9 @@ def _skip_empty_autogenerate(_context, _revision, directives):
 
 def run_migrations_offline() -> None:
     url = db.engine.url.render_as_string(hide_password=False)
-    context.configure(url=url, target_metadata=db.metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=url, target_metadata=db.metadata, literal_binds=True, render_as_batch=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

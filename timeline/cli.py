@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from timeline.db import db
 from timeline.domain import Event
 from timeline.domain.events import Status
+from timeline.services.documents import ImportRejected
 from timeline.services.importer import Importer, Report, vocabulary
-from timeline.services.records import Bundle, ImportRejected, load
+from timeline.services.records import Bundle, load
 
 SEED_FILES = ("actors.yaml", "events.yaml")
 
@@ -29,7 +32,7 @@ def _import(paths: list[Path], status: Status, dry_run: bool) -> Report:
     total = sum(len(b.actors) + len(b.events) for b in bundles)
     importer = Importer(session, status)
     try:
-        with click.progressbar(length=total, label="Importing", file=click.get_text_stream("stderr")) as bar:
+        with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
             for bundle in bundles:
                 importer.run(bundle, progress=bar.update)
     except Exception:
@@ -73,6 +76,7 @@ def _run(paths: list[Path], status: Status, dry_run: bool, verbose: bool) -> Non
 @click.command("seed")
 @click.option("--if-empty", is_flag=True, help="Only seed a database that holds no events.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@with_appcontext
 def seed_command(if_empty: bool, dry_run: bool) -> None:
     """Load the project's seed files (actors, then events); a second run changes nothing."""
     if if_empty and db.session.scalars(db.select(Event.id).limit(1)).first() is not None:
@@ -83,9 +87,12 @@ def seed_command(if_empty: bool, dry_run: bool) -> None:
 
 
 @click.command("import")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @click.option("--draft", is_flag=True, help="Create new events as drafts, not published.")
+@with_appcontext
 def import_command(paths: tuple[Path, ...], dry_run: bool, draft: bool) -> None:
     """Import events (and actors) from YAML or JSON files in the seed format."""
     _run(list(paths), Status.DRAFT if draft else Status.PUBLISHED, dry_run, verbose=True)

@@ -34,6 +34,7 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
+
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
 slug = Annotated[str, mapped_column(String(100), unique=True)]
 name = Annotated[str, mapped_column(String(200))]

@@ -81,7 +81,11 @@ class PartialDate:
         return dt.date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
 
     def __str__(self) -> str:
-        parts = [f"{self.year:04d}", self.month and f"{self.month:02d}", self.day and f"{self.day:02d}"]
+        parts = [
+            f"{self.year:04d}",
+            self.month and f"{self.month:02d}",
+            self.day and f"{self.day:02d}",
+        ]
         return "-".join(p for p in parts if p)
 
     def in_words(self, short: bool = False) -> str:

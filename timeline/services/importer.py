@@ -15,14 +15,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from timeline.domain import Actor, ActorAlias, ActorKind, Category, Event, EventActor, Role, Source
 from timeline.domain.events import Status
+from timeline.services.documents import ImportRejected, Problem
 from timeline.services.events import find_actor_by_name
 from timeline.services.records import (
     ActorRecord,
     Bundle,
     EventRecord,
-    ImportRejected,
     LinkRecord,
-    Problem,
     Vocabulary,
     event_slug,
     name_slug,
@@ -108,7 +107,9 @@ class Importer:
         if changes and actor.slug not in self.report.actors_created:
             self.report.actors_updated[actor.slug] = changes
 
-    def _add_alias(self, file: str, record: ActorRecord, actor: Actor, alias: str, changes: list[str]) -> None:
+    def _add_alias(
+        self, file: str, record: ActorRecord, actor: Actor, alias: str, changes: list[str]
+    ) -> None:
         slug = name_slug(alias)
         owner = find_actor_by_name(self.session, slug)
         if owner is not None and owner is not actor:
@@ -165,6 +166,7 @@ class Importer:
         return candidate
 
     def _sync_links(self, file: str, record: EventRecord, event: Event, changes: list[str]) -> None:
+        before = [(link.actor_id, link.role, link.position) for link in event.links]
         existing = {link.actor_id: link for link in event.links}
         wanted: list[EventActor] = []
         for position, item in enumerate(record.actors):
@@ -175,11 +177,14 @@ class Importer:
                 message = f"{item.name!r} names an actor listed before it ({actor.slug!r})"
                 self.problems.append(Problem(file, record.index, record.title, "actors", message))
                 continue
-            link = existing.get(actor.id) or EventActor(actor=actor)
+            link = existing.get(actor.id)
+            if link is None:
+                # SQLAlchemy 2 does not cascade along backrefs: add the new link explicitly.
+                link = EventActor(event=event, actor=actor)
+                self.session.add(link)
             role = item.role or link.role or Role.PARTICIPANT
             _assign(link, {"role": role, "position": position}, [])
             wanted.append(link)
-        before = [(link.actor_id, link.role, link.position) for link in event.links]
         event.links = wanted
         if [(link.actor.id, link.role, link.position) for link in wanted] != before:
             changes.append("actors")

@@ -1,4 +1,4 @@
-"""Reading import files into checked records, with every problem named by file, record and field.
+"""Checking import records: every field of every record, each problem named.
 
 The format is the one of the project's seed files: a YAML or JSON list of events, or a mapping
 with `actors` and/or `events` lists. Nothing here touches the database.
@@ -6,18 +6,16 @@ with `actors` and/or `events` lists. Nothing here touches the database.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from slugify import slugify
 
 from timeline.domain.dates import DateError, PartialDate, Precision, Span, span_of
 from timeline.domain.events import Role
+from timeline.services.documents import ImportRejected, Problem, read_document, split_document
 
 EVENT_FIELDS = {
     "slug", "title", "start", "end", "precision", "ongoing", "category",
@@ -33,9 +31,13 @@ def event_slug(title: str) -> str:
     return slugify(title, max_length=80, word_boundary=True)
 
 
+# "Disney+" is not "Disney": keep the signs that tell names apart when punctuation goes.
+_NAME_REPLACEMENTS = [["+", " plus "], ["&", " and "]]
+
+
 def name_slug(name: str) -> str:
     """The key an actor's name or alias is matched by: case, accents and punctuation ignored."""
-    return slugify(name)
+    return slugify(name, replacements=_NAME_REPLACEMENTS)
 
 
 def url_problem(url: object) -> str | None:
@@ -52,34 +54,6 @@ def url_problem(url: object) -> str | None:
     if any(ch.isspace() for ch in url) or len(url) > 2048:
         return f"{url!r} is not a web address: no spaces, at most 2048 characters"
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong with one field of one record."""
-
-    file: str
-    index: int | None  # 1-based position in the file; None for the file as a whole
-    title: str | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.index is not None:
-            label = repr(self.title) if self.title else "untitled"
-            where.append(f"record {self.index} ({label})")
-        if self.field:
-            where.append(f"field '{self.field}'")
-        return f"{': '.join(where)}: {self.message}"
-
-
-class ImportRejected(Exception):
-    """The file was refused whole; nothing was written."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,38 +105,6 @@ class Bundle:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def read_document(path: Path) -> Any:
-    """Parse a YAML or JSON file, turning syntax errors into a problem with the line."""
-    name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ImportRejected([Problem(name, None, None, None, f"cannot read the file: {exc}")])
-    try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        message = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        message = f"malformed YAML{at}: {getattr(exc, 'problem', None) or exc}"
-    raise ImportRejected([Problem(name, None, None, None, message)])
-
-
-def split_document(name: str, document: Any) -> tuple[list, list]:
-    """The actor and event lists of a document: a bare list is a list of events."""
-    if isinstance(document, list):
-        return [], document
-    if isinstance(document, dict) and set(document) <= {"actors", "events"} and document:
-        actors, events = document.get("actors") or [], document.get("events") or []
-        if isinstance(actors, list) and isinstance(events, list):
-            return actors, events
-    problem = "expected a list of events, or a mapping with 'actors' and 'events' lists"
-    raise ImportRejected([Problem(name, None, None, None, problem)])
-
-
 class _Checker:
     """Collects the problems of one record while its fields are read."""
 
@@ -203,13 +145,17 @@ class _Checker:
 
     def choice(self, key: str, allowed: set[str], value: Any) -> str | None:
         if value not in allowed:
-            self.fail(key, f"unknown value {value!r}; expected one of: {', '.join(sorted(allowed))}")
+            self.fail(
+                key, f"unknown value {value!r}; expected one of: {', '.join(sorted(allowed))}"
+            )
             return None
         return value
 
     def unknown_fields(self, known: set[str]) -> list[Problem]:
         extra = sorted(set(self.raw) - known)
-        return [Problem(self.file, self.index, self.title, k, "unknown field, ignored") for k in extra]
+        return [
+            Problem(self.file, self.index, self.title, k, "unknown field, ignored") for k in extra
+        ]
 
 
 def check_span(c: _Checker) -> Span | None:
@@ -222,7 +168,9 @@ def check_span(c: _Checker) -> Span | None:
         precision = c.choice("precision", {p.value for p in Precision}, precision)
     for key, value in (("start", start), ("end", end)):
         if value is not None and precision and value.precision != precision:
-            c.fail(key, f"{value} is known to the {value.precision}, but precision is {precision!r}")
+            c.fail(
+                key, f"{value} is known to the {value.precision}, but precision is {precision!r}"
+            )
     ongoing = c.raw.get("ongoing", False)
     if not isinstance(ongoing, bool):
         c.fail("ongoing", "must be true or false")
@@ -288,7 +236,9 @@ def check_sources(c: _Checker) -> list[SourceRecord]:
     return sources
 
 
-def check_event(file: str, index: int, raw: Any, vocab: Vocabulary) -> tuple[EventRecord | None, list[Problem]]:
+def check_event(
+    file: str, index: int, raw: Any, vocab: Vocabulary
+) -> tuple[EventRecord | None, list[Problem]]:
     """One event record, or the problems that keep it out."""
     c = _Checker(file, index, raw)
     if c.problems:
@@ -311,7 +261,9 @@ def check_event(file: str, index: int, raw: Any, vocab: Vocabulary) -> tuple[Eve
     return record, c.unknown_fields(EVENT_FIELDS)
 
 
-def check_actor(file: str, index: int, raw: Any, vocab: Vocabulary) -> tuple[ActorRecord | None, list[Problem]]:
+def check_actor(
+    file: str, index: int, raw: Any, vocab: Vocabulary
+) -> tuple[ActorRecord | None, list[Problem]]:
     """One actor record, or the problems that keep it out."""
     c = _Checker(file, index, raw)
     if c.problems:
@@ -322,7 +274,9 @@ def check_actor(file: str, index: int, raw: Any, vocab: Vocabulary) -> tuple[Act
     if slug is not None and slugify(slug) != slug:
         c.fail("slug", f"{slug!r} is not a slug: use lowercase letters, digits and hyphens")
     aliases = c.raw.get("aliases") or []
-    if not isinstance(aliases, list) or not all(isinstance(a, str) and name_slug(a) for a in aliases):
+    if not isinstance(aliases, list) or not all(
+        isinstance(a, str) and name_slug(a) for a in aliases
+    ):
         c.fail("aliases", "must be a list of names")
         aliases = []
     homepage = c.text("homepage")
@@ -370,7 +324,9 @@ def _duplicates(name: str, bundle: Bundle) -> list[Problem]:
         for key in filter(None, (r.slug, (r.title.casefold(), str(r.span.start)))):
             if key in seen:
                 message = f"the same event as record {seen[key]}"
-                problems.append(Problem(name, r.index, r.title, "slug" if r.slug == key else "title", message))
+                problems.append(
+                    Problem(name, r.index, r.title, "slug" if r.slug == key else "title", message)
+                )
             seen.setdefault(key, r.index)
     return problems
 

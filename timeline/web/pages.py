@@ -24,10 +24,14 @@ def index():
     except BadParameters as exc:
         return render_template("pages/index.html", years=[], errors=exc.fields, next_url=None), 400
     page = event_service.list_events(db.session, query)
-    years = [(year, list(group)) for year, group in groupby(page.events, lambda e: e.starts_on.year)]
+    years = [
+        (year, list(group)) for year, group in groupby(page.events, lambda e: e.starts_on.year)
+    ]
     next_url = None
     if page.next is not None:
-        next_url = url_for("pages.index", **(request.args.to_dict() | {"cursor": page.next.encode()}))
+        next_url = url_for(
+            "pages.index", **(request.args.to_dict() | {"cursor": page.next.encode()})
+        )
     return render_template(
         "pages/index.html", years=years, count=len(page.events), errors={}, next_url=next_url
     )

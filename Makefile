@@ -1,0 +1,34 @@
+# Two commands on a fresh machine: `make run` serves the site, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app timeline
+
+.PHONY: run test lint bench clean
+
+run: $(VENV)/.run  ## create the environment, migrate, seed an empty database, serve on :5000
+	$(FLASK) db upgrade
+	$(FLASK) seed --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(VENV)/.dev  ## lint, then the whole suite (SQLite, or TIMELINE_TEST_DATABASE_URL)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.dev  ## list-page and API timings on a synthetic database
+	$(BIN)/python bench/events_list.py
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.run: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[postgres]'
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+	touch $@ $(VENV)/.run
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/artifacts

@@ -1,0 +1,100 @@
+"""What a person does in Chromium: read the list, filter it, open an event, follow the JSON."""
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+# Chromium's own background traffic is refused on a closed network; these flags keep it quiet.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live_server(app):
+    """The application on a real HTTP port, in a thread."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    app.config["SERVER_NAME"] = f"127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    app.config["SERVER_NAME"] = "timeline.test"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=False)
+
+
+def test_read_filter_open_and_follow_the_json(seeded, live_server, page):
+    page.goto(live_server + "/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Generative AI in film and television"
+    )
+    expect(page.locator("li.event")).to_have_count(50)
+    shot(page, "timeline")
+
+    page.get_by_label("From").fill("2023-07")
+    page.get_by_label("To").fill("2023-11")
+    page.get_by_role("button", name="Show events").click()
+    expect(page).to_have_url(f"{live_server}/?from=2023-07&to=2023-11")
+    expect(page.locator("li.event")).to_have_count(5)
+    expect(page.get_by_text("5 events")).to_be_visible()
+    shot(page, "timeline-filtered")
+
+    page.get_by_role("link", name="SAG-AFTRA TV/theatrical strike").click()
+    expect(page).to_have_url(f"{live_server}/events/sag-aftra-tv-theatrical-strike")
+    expect(page.get_by_text("14 Jul – 9 Nov 2023")).to_be_visible()
+    expect(page.get_by_role("link", name="Fran Drescher")).to_be_visible()
+    shot(page, "event")
+
+    page.get_by_role("link", name="JSON", exact=True).click()
+    body = json.loads(page.locator("body").inner_text())
+    assert body["event"]["start"] == "2023-07-14" and body["event"]["end"] == "2023-11-09"
+
+
+def test_a_bad_date_shows_its_message_at_the_field(seeded, live_server, page):
+    page.goto(live_server + "/")
+    page.get_by_label("From").fill("2024-02-30")
+    page.get_by_role("button", name="Show events").click()
+    error = page.locator("#f-from-error")
+    expect(error).to_have_text("February 2024 has no day 30: it has 29 days")
+    expect(page.get_by_label("From")).to_have_attribute("aria-invalid", "true")
+    shot(page, "timeline-bad-date")
+
+
+def test_an_actor_page_from_an_event(seeded, live_server, page):
+    page.goto(live_server + "/events/writers-guild-of-america-strike")
+    page.get_by_role("link", name="Writers Guild of America West").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Writers Guild of America West")
+    expect(page.get_by_text("Also known as: WGA West")).to_be_visible()
+    shot(page, "actor")
