@@ -38,7 +38,9 @@ def synthetic_span(rng: random.Random):
     if kind < 0.13:
         return span_of(f"{day:%Y}")
     if kind < 0.28:
-        return span_of(day.isoformat(), (day + dt.timedelta(days=rng.randrange(1, 200))).isoformat())
+        return span_of(
+            day.isoformat(), (day + dt.timedelta(days=rng.randrange(1, 200))).isoformat()
+        )
     if kind < 0.30:
         return span_of(day.isoformat(), ongoing=True)
     return span_of(day.isoformat())
@@ -65,7 +67,9 @@ def fill(n_events: int, seed: int = 7) -> None:
             "starts_on": span.earliest, "ends_on": span.latest, "status": "published",
         })  # fmt: skip
         for position, actor in enumerate(rng.sample(range(1, n_actors + 1), rng.randint(1, 3))):
-            links.append({"event_id": i, "actor_id": actor, "role": "subject", "position": position})
+            links.append(
+                {"event_id": i, "actor_id": actor, "role": "subject", "position": position}
+            )
         for position in range(2):
             sources.append({"event_id": i, "url": f"https://example.org/{i}/{position}",
                             "publisher": "Example", "position": position})  # fmt: skip
