@@ -141,3 +141,34 @@ def test_api_errors_are_json_not_html(client):
     assert wrong_method.status_code == 405
     assert wrong_method.get_json()["error"]["status"] == 405
     assert "GET" in wrong_method.headers["Allow"]
+
+
+def test_the_database_window_agrees_with_the_date_logic(session, client):
+    """Random spans of every precision, random windows: SQL and Span.overlaps pick the same."""
+    import datetime as dt
+    import random
+
+    from timeline.domain.dates import PartialDate, window
+
+    rng = random.Random(2024)
+
+    def partial() -> str:
+        text = f"{rng.randint(2022, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        return text[: rng.choice([4, 7, 10])]
+
+    events = []
+    for _ in range(60):
+        start = partial()
+        end = None
+        if rng.random() < 0.4:
+            later = PartialDate.parse(start).earliest + dt.timedelta(days=rng.randint(0, 900))
+            end = later.isoformat()[: len(start)]
+        events.append(make_event(session, start, end, ongoing=end is None and rng.random() < 0.1))
+    spans = {event.slug: event.span for event in events}
+    for _ in range(25):
+        low, high = sorted([partial(), partial()], key=lambda t: PartialDate.parse(t).earliest)
+        if PartialDate.parse(high).latest < PartialDate.parse(low).earliest:
+            continue
+        expected = {slug for slug, span in spans.items() if span.overlaps(*window(low, high))}
+        got = client.get(f"/api/events?from={low}&to={high}&limit=500").get_json()["events"]
+        assert {e["slug"] for e in got} == expected, (low, high)
