@@ -169,6 +169,12 @@ TITLE = "A studio announces an AI previsualisation tool"
             "actors[1].role",
             "unknown value 'hero'",
         ),
+        (
+            {"sources": [{"url": "https://a.org/x", "title": 42}]},
+            "sources[1].title",
+            "must be text, got int",
+        ),
+        ({"category": None}, "category", "is required"),
     ],
 )
 def test_a_bad_record_is_refused_whole_naming_file_record_and_field(
@@ -240,3 +246,20 @@ def test_same_title_on_another_date_is_a_new_event(runner, session, write_file):
         "video-game-performers-strike-against-game-companies",
         "video-game-performers-strike-against-game-companies-2",
     ]
+
+
+def test_an_actors_list_is_checked_too(runner, session, write_file):
+    path = write_file("actors.yaml", "actors:\n- name: New Guild\n  homepage: ftp://x\n")
+    result = import_(runner, path)
+    assert f"{path}: record 1 ('New Guild'): field 'kind': is required" in result.output
+    assert "field 'homepage': 'ftp://x' is not a web address" in result.output
+    assert count(session, Actor) == 0
+
+
+def test_an_actors_list_adds_aliases_that_later_events_match(runner, session, write_file):
+    actors = "actors:\n- name: Example Guild\n  kind: guild\n  aliases: [EG]\n"
+    events = NEW_EVENTS.replace("name: WGA West\n    kind: guild", "name: EG")
+    assert import_(runner, write_file("a.yaml", actors)).exit_code == 0
+    assert import_(runner, write_file("e.yaml", events)).exit_code == 0
+    june = session.scalars(select(Event).where(Event.start == "2024-06")).one()
+    assert [link.actor.name for link in june.links] == ["Example Guild"]

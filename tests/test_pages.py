@@ -88,3 +88,12 @@ def test_text_is_escaped_everywhere_it_appears(session, client):
         html = client.get(url).get_data(as_text=True)
         assert payload not in html
         assert "&lt;script&gt;" in html
+
+
+def test_the_list_pages_on_with_its_filters(seeded, client):
+    first = client.get("/?from=2024&limit=10").get_data(as_text=True)
+    link = re.search(r'<a href="([^"]+)" rel="next">', first).group(1).replace("&amp;", "&")
+    assert "from=2024" in link and "cursor=" in link
+    second = client.get(link).get_data(as_text=True)
+    assert len(titles(first)) == len(titles(second)) == 10
+    assert not set(titles(first)) & set(titles(second))

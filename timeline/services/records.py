@@ -151,6 +151,31 @@ class _Checker:
             return None
         return value
 
+    def required_choice(self, key: str, allowed: set[str]) -> str | None:
+        if self.raw.get(key) is None:
+            self.fail(key, "is required")
+            return None
+        return self.choice(key, allowed, self.raw[key])
+
+    def slug(self, default: str | None = None) -> str | None:
+        slug = self.text("slug", limit=100) or default
+        if slug is not None and slugify(slug) != slug:
+            self.fail("slug", f"{slug!r} is not a slug: use lowercase letters, digits and hyphens")
+        return slug
+
+    def items(self, key: str, expected: str) -> list:
+        raw = self.raw.get(key) or []
+        if not isinstance(raw, list):
+            self.fail(key, f"must be a list of {expected}")
+            return []
+        return raw
+
+    def optional_text(self, key: str, value: Any) -> str | None:
+        if value is not None and not isinstance(value, str):
+            self.fail(key, f"must be text, got {type(value).__name__}")
+            return None
+        return (value or "").strip() or None
+
     def unknown_fields(self, known: set[str]) -> list[Problem]:
         extra = sorted(set(self.raw) - known)
         return [
@@ -185,12 +210,8 @@ def check_span(c: _Checker) -> Span | None:
 
 def check_links(c: _Checker, kinds: set[str]) -> list[LinkRecord]:
     """The event's actors: a name each, a kind from the vocabulary, an optional role."""
-    raw = c.raw.get("actors") or []
-    if not isinstance(raw, list):
-        c.fail("actors", "must be a list of {name, kind, role}")
-        return []
     links, seen = [], set()
-    for n, item in enumerate(raw, 1):
+    for n, item in enumerate(c.items("actors", "{name, kind, role}"), 1):
         key = f"actors[{n}]"
         name = item.get("name") if isinstance(item, dict) else None
         if not isinstance(name, str) or not name_slug(name):
@@ -211,12 +232,8 @@ def check_links(c: _Checker, kinds: set[str]) -> list[LinkRecord]:
 
 def check_sources(c: _Checker) -> list[SourceRecord]:
     """The event's sources: URLs, or mappings with a url and optional title, publisher, date."""
-    raw = c.raw.get("sources") or []
-    if not isinstance(raw, list):
-        c.fail("sources", "must be a list of URLs")
-        return []
     sources, seen = [], set()
-    for n, item in enumerate(raw, 1):
+    for n, item in enumerate(c.items("sources", "URLs"), 1):
         key = f"sources[{n}]"
         fields = item if isinstance(item, dict) else {"url": item}
         problem = url_problem(fields.get("url"))
@@ -232,7 +249,9 @@ def check_sources(c: _Checker) -> list[SourceRecord]:
             published = str(PartialDate.parse(published)) if published else None
         except DateError as exc:
             c.fail(f"{key}.published", str(exc))
-        sources.append(SourceRecord(url, fields.get("title"), fields.get("publisher"), published))
+        title = c.optional_text(f"{key}.title", fields.get("title"))
+        publisher = c.optional_text(f"{key}.publisher", fields.get("publisher"))
+        sources.append(SourceRecord(url, title, publisher, published))
     return sources
 
 
@@ -244,15 +263,9 @@ def check_event(
     if c.problems:
         return None, c.problems
     title = c.text("title", required=True, limit=MAX_TITLE)
-    slug = c.text("slug", limit=100)
-    if slug is not None and slugify(slug) != slug:
-        c.fail("slug", f"{slug!r} is not a slug: use lowercase letters, digits and hyphens")
+    slug = c.slug()
     span = check_span(c)
-    category = c.raw.get("category")
-    if category is None:
-        c.fail("category", "is required")
-    else:
-        category = c.choice("category", vocab.categories, category)
+    category = c.required_choice("category", vocab.categories)
     summary, notes = c.text("summary") or "", c.text("notes")
     actors, sources = check_links(c, vocab.kinds), check_sources(c)
     if c.problems:
@@ -269,10 +282,8 @@ def check_actor(
     if c.problems:
         return None, c.problems
     name = c.text("name", required=True, limit=200)
-    kind = c.choice("kind", vocab.kinds, c.raw.get("kind"))
-    slug = c.text("slug", limit=100) or (name_slug(name) if name else None)
-    if slug is not None and slugify(slug) != slug:
-        c.fail("slug", f"{slug!r} is not a slug: use lowercase letters, digits and hyphens")
+    kind = c.required_choice("kind", vocab.kinds)
+    slug = c.slug(default=name_slug(name) if name else None)
     aliases = c.raw.get("aliases") or []
     if not isinstance(aliases, list) or not all(
         isinstance(a, str) and name_slug(a) for a in aliases

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, request
 
 from timeline.db import db
 from timeline.services import events as event_service
-from timeline.web.query import BadParameters, event_query
+from timeline.web.query import BadParameters, event_query, next_page_url
 from timeline.web.shapes import error_json, event_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -23,10 +23,7 @@ def events():
     config = current_app.config
     query = event_query(request.args, config["PAGE_SIZE"], config["MAX_PAGE_SIZE"])
     page = event_service.list_events(db.session, query)
-    next_url = None
-    if page.next is not None:
-        args = request.args.to_dict() | {"cursor": page.next.encode()}
-        next_url = url_for("api.events", _external=True, **args)
+    next_url = next_page_url("api.events", page.next, external=True) if page.next else None
     return jsonify(events=[event_json(e) for e in page.events], next=next_url)
 
 

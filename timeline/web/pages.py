@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 
 from timeline.db import db
 from timeline.domain.events import ROLE_MEANINGS
 from timeline.services import events as event_service
-from timeline.web.query import BadParameters, event_query
+from timeline.web.query import BadParameters, event_query, next_page_url
 
 bp = Blueprint("pages", __name__)
 
@@ -27,11 +27,7 @@ def index():
     years = [
         (year, list(group)) for year, group in groupby(page.events, lambda e: e.starts_on.year)
     ]
-    next_url = None
-    if page.next is not None:
-        next_url = url_for(
-            "pages.index", **(request.args.to_dict() | {"cursor": page.next.encode()})
-        )
+    next_url = next_page_url("pages.index", page.next) if page.next else None
     return render_template(
         "pages/index.html", years=years, count=len(page.events), errors={}, next_url=next_url
     )

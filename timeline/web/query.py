@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
 from timeline.domain.dates import DateError, PartialDate
@@ -62,3 +63,9 @@ def event_query(args: MultiDict, default_limit: int, max_limit: int) -> EventQue
     if last:
         query = EventQuery(query.first, last.latest, limit, cursor)
     return query
+
+
+def next_page_url(endpoint: str, cursor: Cursor, external: bool = False) -> str:
+    """The same view with the same filters, one page on."""
+    args = request.args.to_dict() | {"cursor": cursor.encode()}
+    return url_for(endpoint, _external=external, **args)
