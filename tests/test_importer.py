@@ -263,3 +263,11 @@ def test_an_actors_list_adds_aliases_that_later_events_match(runner, session, wr
     assert import_(runner, write_file("e.yaml", events)).exit_code == 0
     june = session.scalars(select(Event).where(Event.start == "2024-06")).one()
     assert [link.actor.name for link in june.links] == ["Example Guild"]
+
+
+def test_an_alias_longer_than_a_name_is_refused(runner, session, write_file):
+    alias = "x" * 250
+    actors = f"actors:\n- name: Example Guild\n  kind: guild\n  aliases: [{alias}]\n"
+    result = import_(runner, write_file("long.yaml", actors))
+    assert "field 'aliases': must be a list of names of at most 200 characters" in result.output
+    assert count(session, Actor) == 0

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import DBAPIError
 
 from timeline.db import db
 from timeline.domain import Event
@@ -69,6 +70,10 @@ def _run(paths: list[Path], status: Status, dry_run: bool, verbose: bool) -> Non
             click.echo(f"error: {problem}", err=True)
         raise click.ClickException(
             f"import refused, nothing was written ({len(exc.problems)} problem(s))"
+        ) from None
+    except DBAPIError as exc:  # a value the checks above did not foresee; still all or nothing
+        raise click.ClickException(
+            f"import refused, nothing was written: the database refused a value: {exc.orig}"
         ) from None
     _print_report(report, dry_run, verbose)
 

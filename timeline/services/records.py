@@ -37,7 +37,7 @@ _NAME_REPLACEMENTS = [["+", " plus "], ["&", " and "]]
 
 def name_slug(name: str) -> str:
     """The key an actor's name or alias is matched by: case, accents and punctuation ignored."""
-    return slugify(name, replacements=_NAME_REPLACEMENTS)
+    return slugify(name, max_length=100, replacements=_NAME_REPLACEMENTS)
 
 
 def url_problem(url: object) -> str | None:
@@ -286,9 +286,9 @@ def check_actor(
     slug = c.slug(default=name_slug(name) if name else None)
     aliases = c.raw.get("aliases") or []
     if not isinstance(aliases, list) or not all(
-        isinstance(a, str) and name_slug(a) for a in aliases
+        isinstance(a, str) and name_slug(a) and len(a) <= 200 for a in aliases
     ):
-        c.fail("aliases", "must be a list of names")
+        c.fail("aliases", "must be a list of names of at most 200 characters")
         aliases = []
     homepage = c.text("homepage")
     if homepage is not None and (problem := url_problem(homepage)):
