@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app timeline
 
-.PHONY: run test lint bench clean
+.PHONY: run test bench clean
 
 run: $(VENV)/.run  ## create the environment, migrate, seed an empty database, serve on :5000
 	$(FLASK) db upgrade

@@ -1,9 +1,13 @@
 """GET /api/events and /api/events/<slug>: shape, precision-aware windows, pages, errors."""
 
+import datetime as dt
+import random
+
 import pytest
 
 from tests.factories import make_actor, make_event
 from timeline.domain import Role, Status
+from timeline.domain.dates import PartialDate, window
 
 
 def slugs(response) -> list[str]:
@@ -145,11 +149,6 @@ def test_api_errors_are_json_not_html(client):
 
 def test_the_database_window_agrees_with_the_date_logic(session, client):
     """Random spans of every precision, random windows: SQL and Span.overlaps pick the same."""
-    import datetime as dt
-    import random
-
-    from timeline.domain.dates import PartialDate, window
-
     rng = random.Random(2024)
 
     def partial() -> str:
