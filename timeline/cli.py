@@ -1,4 +1,5 @@
-"""Commands: `flask seed` and `flask import`, both one transaction, all or nothing."""
+"""Commands: `flask seed`, `flask import` and `flask import-costs`, each one transaction,
+all or nothing."""
 
 from __future__ import annotations
 
@@ -11,18 +12,21 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import DBAPIError
 
 from timeline.db import db
-from timeline.domain import Event
+from timeline.domain import Event, Gpu
 from timeline.domain.events import Status
+from timeline.services.costdata import load_costs
 from timeline.services.documents import ImportRejected
 from timeline.services.importer import Importer, Report, vocabulary
 from timeline.services.records import Bundle, load
 
 SEED_FILES = ("actors.yaml", "events.yaml")
+COST_SEED_FILE = "costmodel.yaml"
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(import_command)
+    app.cli.add_command(import_costs_command)
 
 
 def _import(paths: list[Path], status: Status, dry_run: bool) -> Report:
@@ -79,16 +83,47 @@ def _run(paths: list[Path], status: Status, dry_run: bool, verbose: bool) -> Non
 
 
 @click.command("seed")
-@click.option("--if-empty", is_flag=True, help="Only seed a database that holds no events.")
+@click.option("--if-empty", is_flag=True, help="Only seed what holds nothing yet.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @with_appcontext
 def seed_command(if_empty: bool, dry_run: bool) -> None:
-    """Load the project's seed files (actors, then events); a second run changes nothing."""
-    if if_empty and db.session.scalars(db.select(Event.id).limit(1)).first() is not None:
-        click.echo("database already holds events: not seeding")
-        return
+    """Load the seed files (actors, events, cost data); a second run changes nothing."""
     seeds = Path(current_app.config["SEEDS_DIR"])
-    _run([seeds / name for name in SEED_FILES], Status.PUBLISHED, dry_run, verbose=False)
+    if if_empty and _holds(Event):
+        click.echo("database already holds events: not seeding them")
+    else:
+        _run([seeds / name for name in SEED_FILES], Status.PUBLISHED, dry_run, verbose=False)
+    if if_empty and _holds(Gpu):
+        click.echo("database already holds cost data: not seeding it")
+    else:
+        _run_costs(seeds / COST_SEED_FILE, dry_run)
+
+
+def _holds(model: type) -> bool:
+    return db.session.scalars(db.select(model.id).limit(1)).first() is not None
+
+
+def _run_costs(path: Path, dry_run: bool) -> None:
+    """Load cost reference data in one transaction, refusing the file whole on any problem."""
+    try:
+        report = load_costs(db.session, path)
+    except ImportRejected as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(f"error: {problem}", err=True)
+        raise click.ClickException(
+            f"import refused, nothing was written ({len(exc.problems)} problem(s))"
+        ) from None
+    except DBAPIError as exc:
+        db.session.rollback()
+        raise click.ClickException(
+            f"import refused, nothing was written: the database refused a value: {exc.orig}"
+        ) from None
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(f"cost data {'(dry run) ' if dry_run else ''}{report.summary()}")
 
 
 @click.command("import")
@@ -101,3 +136,12 @@ def seed_command(if_empty: bool, dry_run: bool) -> None:
 def import_command(paths: tuple[Path, ...], dry_run: bool, draft: bool) -> None:
     """Import events (and actors) from YAML or JSON files in the seed format."""
     _run(list(paths), Status.DRAFT if draft else Status.PUBLISHED, dry_run, verbose=True)
+
+
+@click.command("import-costs")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@with_appcontext
+def import_costs_command(path: Path, dry_run: bool) -> None:
+    """Import cost reference data (GPUs, prices, models, runs, scenarios) in the seed format."""
+    _run_costs(path, dry_run)
