@@ -18,10 +18,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
 
     from timeline import cli
-    from timeline.web import api, errors, filters, pages
+    from timeline.web import api, api_costs, costs, errors, filters, pages
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_costs.bp)
+    app.register_blueprint(costs.bp)
     errors.init_app(app)
     filters.init_app(app)
     cli.init_app(app)

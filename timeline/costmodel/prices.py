@@ -20,6 +20,12 @@ def decimal_year(day: dt.date) -> float:
     return day.year + (day - start).days / length
 
 
+def from_decimal_year(year: float) -> dt.date:
+    start = dt.date(int(year), 1, 1)
+    length = (dt.date(int(year) + 1, 1, 1) - start).days
+    return start + dt.timedelta(days=int((year % 1) * length))
+
+
 def midpoint(when: PartialDate) -> dt.date:
     """The middle day a partial date may be: where a month-precision observation sits in time."""
     first, last = when.earliest, when.latest

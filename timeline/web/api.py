@@ -6,15 +6,10 @@ from flask import Blueprint, abort, current_app, jsonify, request
 
 from timeline.db import db
 from timeline.services import events as event_service
-from timeline.web.query import BadParameters, event_query, next_page_url
-from timeline.web.shapes import error_json, event_json
+from timeline.web.query import event_query, next_page_url
+from timeline.web.shapes import event_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-
-@bp.errorhandler(BadParameters)
-def bad_parameters(exc: BadParameters):
-    return jsonify(error_json(400, "invalid query parameters", exc.fields)), 400
 
 
 @bp.get("/events")

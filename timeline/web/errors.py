@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from timeline.web.query import BadParameters
 from timeline.web.shapes import error_json
 
 
@@ -25,5 +26,11 @@ def handle_http_error(exc: HTTPException):
     return response
 
 
+def handle_bad_parameters(exc: BadParameters):
+    """Query parameters a person typed wrong, each named; pages catch theirs to show a form."""
+    return jsonify(error_json(400, "invalid query parameters", exc.fields)), 400
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(BadParameters, handle_bad_parameters)

@@ -1,4 +1,4 @@
-"""Template helpers: dates in words."""
+"""Template helpers: dates in words, and quantities as a reader wants them."""
 
 from __future__ import annotations
 
@@ -21,8 +21,45 @@ def short_url(url: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def sig(value: float | None, digits: int = 3) -> str:
+    """A number to a few significant figures with thousands separators: 75,600 or 0.0123."""
+    if value is None:
+        return "–"
+    if abs(value) >= 10 ** digits:
+        return f"{value:,.0f}"
+    return f"{float(f'{value:.{digits}g}'):,g}"
+
+
+def usd(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"${value:,.2f}" if value >= 0.995 else f"${float(f'{value:.2g}'):g}"
+
+
+def flops(value: float) -> str:
+    """FLOPs in the unit a reader knows: 680 PFLOP, 1.2 EFLOP."""
+    for size, unit in ((1e18, "EFLOP"), (1e15, "PFLOP"), (1e12, "TFLOP")):
+        if value >= size:
+            return f"{sig(value / size)} {unit}"
+    return f"{sig(value)} FLOP"
+
+
+def duration(seconds: float) -> str:
+    """'41 s', '30 min 38 s', '3.2 h'."""
+    if seconds < 60:
+        return f"{sig(seconds)} s"
+    if seconds < 3600:
+        minutes, rest = divmod(round(seconds), 60)
+        return f"{minutes} min {rest} s"
+    return f"{sig(seconds / 3600)} h"
+
+
+def params(value: float) -> str:
+    return f"{sig(value / 1e9)}B" if value >= 1e9 else f"{sig(value / 1e6)}M"
+
+
 def init_app(app: Flask) -> None:
-    app.add_template_filter(when)
-    app.add_template_filter(short_url)
+    for helper in (when, short_url, sig, usd, flops, duration, params):
+        app.add_template_filter(helper)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

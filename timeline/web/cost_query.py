@@ -1,0 +1,158 @@
+"""Reading the calculator's query string, shared by /cost and /api/cost, an error per parameter."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+from timeline.costmodel.compute import Architecture, Clip, Sampling
+from timeline.costmodel.hardware import Precision
+from timeline.domain.dates import DateError, PartialDate
+from timeline.services.calculator import CostRequest
+from timeline.services.costs import CostData
+from timeline.web.query import BadParameters
+
+ARCH_FIELDS = ("params", "layers", "hidden", "vae_t", "vae_s", "patch_t", "patch_s")
+# What the calculator page shows before anyone asks: the calibration model on one H100.
+PAGE_DEFAULTS = {"model": "wan2.1-14b", "gpu": "h100-sxm", "gpus": "1", "width": "1280",
+                 "height": "720", "seconds": "5"}  # fmt: skip
+
+
+class _Reader:
+    """Typed values from the query string, collecting a message for each bad one."""
+
+    def __init__(self, args: Mapping[str, str]):
+        self.args = args
+        self.errors: dict[str, str] = {}
+
+    def text(self, key: str) -> str | None:
+        value = (self.args.get(key) or "").strip()
+        return value or None
+
+    def number(self, key: str, whole: bool = False, required: bool = False) -> float | None:
+        text = self.text(key)
+        if text is None:
+            if required:
+                self.errors[key] = "is required"
+            return None
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        kind = "a whole number" if whole else "a number"
+        if not math.isfinite(value) or (whole and value != int(value)):
+            self.errors[key] = f"{text!r} is not {kind}"
+            return None
+        if value <= 0:
+            self.errors[key] = f"must be above zero, got {text}"
+            return None
+        return int(value) if whole else value
+
+    def whole(self, key: str, required: bool = False) -> int | None:
+        value = self.number(key, whole=True, required=required)
+        return None if value is None else int(value)
+
+
+def _architecture(read: _Reader, data: CostData) -> tuple[str | None, Architecture | None, dict]:
+    """The named model's architecture and defaults, or one built from explicit parameters."""
+    slug = read.text("model")
+    if slug is not None:
+        row = data.models.get(slug)
+        if row is None:
+            read.errors["model"] = f"unknown model {slug!r}; known: {', '.join(data.models)}"
+            return slug, None, {}
+        defaults = {"steps": row.steps, "guidance_passes": row.guidance_passes, "fps": row.fps}
+        values = {f: getattr(row, f) for f in ARCH_FIELDS}
+    else:
+        defaults, values = {}, {}
+    for name in ARCH_FIELDS:
+        given = read.number(name) if name == "params" else read.whole(name)
+        if given is not None:
+            values[name] = given
+        elif slug is None:
+            read.errors[name] = "is required without a 'model'"
+    if len(values) < len(ARCH_FIELDS):
+        return slug, None, defaults
+    return slug, Architecture(**values), defaults
+
+
+def _clip(read: _Reader, defaults: dict) -> Clip | None:
+    width, height = read.whole("width", required=True), read.whole("height", required=True)
+    frames, seconds = read.whole("frames"), read.number("seconds")
+    fps = read.number("fps") or defaults.get("fps")
+    if frames is None and seconds is None and "frames" not in read.errors:
+        read.errors.setdefault("frames", "give 'frames', or 'seconds' and 'fps'")
+    if fps is None and "fps" not in read.errors:
+        read.errors["fps"] = "is required without a 'model' that has a frame rate"
+    if None in (width, height, fps) or (frames is None and seconds is None):
+        return None
+    if frames is not None:
+        return Clip(width, height, frames, fps)
+    return Clip.of_seconds(width, height, seconds, fps)
+
+
+def _divisible(read: _Reader, arch: Architecture | None) -> None:
+    """Name a frame side the VAE and patches cannot tile, alongside any other bad input."""
+    if arch is None:
+        return
+    side = arch.vae_s * arch.patch_s
+    for key in ("width", "height"):
+        value = read.whole(key) if key not in read.errors else None
+        if value is not None and value % side:
+            nearest = max(side, round(value / side) * side)
+            read.errors[key] = (
+                f"{value} px is not a multiple of {side} (VAE {arch.vae_s} x patch "
+                f"{arch.patch_s}); try {nearest}"
+            )
+
+
+def _sampling(read: _Reader, defaults: dict) -> Sampling | None:
+    steps = read.whole("steps") or defaults.get("steps")
+    passes = read.whole("guidance_passes") or defaults.get("guidance_passes")
+    for key, value in (("steps", steps), ("guidance_passes", passes)):
+        if value is None and key not in read.errors:
+            read.errors[key] = "is required without a 'model'"
+    return Sampling(steps, passes) if steps and passes else None
+
+
+def _hardware(read: _Reader, data: CostData) -> tuple[str | None, int | None, Precision]:
+    gpu = read.text("gpu")
+    if gpu is None:
+        read.errors["gpu"] = f"is required; known: {', '.join(data.gpus)}"
+    elif gpu not in data.gpus:
+        read.errors["gpu"] = f"unknown GPU {gpu!r}; known: {', '.join(data.gpus)}"
+        gpu = None
+    count = read.whole("gpus") if read.text("gpus") else 1
+    precision = read.text("precision") or "bf16"
+    if precision not in {p.value for p in Precision}:
+        read.errors["precision"] = f"unknown precision {precision!r}; use bf16 or fp8"
+        precision = "bf16"
+    return gpu, count, Precision(precision)
+
+
+def _extras(read: _Reader) -> dict:
+    mfu = read.number("mfu")
+    if mfu is not None and mfu > 1:
+        read.errors["mfu"] = f"is a share of peak, from above 0 to 1; got {mfu:g}"
+    day = None
+    if (text := read.text("date")) is not None:
+        try:
+            day = PartialDate.parse(text).earliest
+        except DateError as exc:
+            read.errors["date"] = str(exc)
+    return {"mfu": mfu, "price_per_gpu_hour": read.number("price_per_gpu_hour"), "day": day}
+
+
+def cost_request(args: Mapping[str, str], data: CostData) -> CostRequest:
+    """A CostRequest from the query string; raises BadParameters naming every bad parameter."""
+    read = _Reader(args)
+    model, arch, defaults = _architecture(read, data)
+    clip = _clip(read, defaults)
+    _divisible(read, arch)
+    sampling = _sampling(read, defaults)
+    gpu, count, precision = _hardware(read, data)
+    extras = _extras(read)
+    if read.errors:
+        raise BadParameters(read.errors)
+    assert arch and clip and sampling and gpu and count  # each missing one left an error above
+    return CostRequest(model, arch, gpu, count, clip, sampling, precision, **extras)
