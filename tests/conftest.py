@@ -13,9 +13,23 @@ from sqlalchemy import delete, text
 from timeline import create_app
 from timeline.config import database_url
 from timeline.db import db
-from timeline.domain import Actor, ActorAlias, Event, EventActor, Source
+from timeline.domain import (
+    Actor,
+    ActorAlias,
+    ApiPrice,
+    Event,
+    EventActor,
+    Gpu,
+    GpuPrice,
+    LlmPrice,
+    MeasuredRun,
+    Scenario,
+    Source,
+    VideoModel,
+)
 
 DATA_TABLES = (EventActor, Source, ActorAlias, Event, Actor)
+COST_TABLES = (Scenario, MeasuredRun, GpuPrice, ApiPrice, LlmPrice, VideoModel, Gpu)
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +70,7 @@ def app(database: str, tmp_path_factory: pytest.TempPathFactory):
 def _empty_tables(app):
     """Every test starts with the migrated schema, its vocabularies, and no data."""
     with app.app_context():
-        for table in DATA_TABLES:
+        for table in DATA_TABLES + COST_TABLES:
             db.session.execute(delete(table))
         db.session.commit()
 

@@ -1,6 +1,7 @@
 """What a person does in Chromium: read the list, filter it, open an event, follow the JSON."""
 
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -98,3 +99,35 @@ def test_an_actor_page_from_an_event(seeded, live_server, page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Writers Guild of America West")
     expect(page.get_by_text("Also known as: WGA West")).to_be_visible()
     shot(page, "actor")
+
+
+def test_cost_calculator_answers_in_a_shareable_url(seeded, live_server, page):
+    page.goto(f"{live_server}/cost")
+    chart = page.get_by_role("img", name="Cost of one minute of generated video, 2023–2030")
+    expect(chart).to_be_visible()
+    shot(page, "cost-calculator")
+    page.get_by_label("GPU", exact=True).select_option("a100-sxm")
+    page.get_by_label("GPUs", exact=True).fill("8")
+    page.get_by_role("button", name="Calculate").click()
+    expect(page).to_have_url(re.compile(r"gpu=a100-sxm.*gpus=8"))
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("8 × NVIDIA A100")
+    page.get_by_role("link", name="This answer as JSON").click()
+    body = json.loads(page.locator("body").inner_text())
+    assert body["inputs"]["gpu"] == "a100-sxm" and body["inputs"]["gpus"] == 8
+
+
+def test_cost_calculator_shows_a_bad_width_at_the_field(seeded, live_server, page):
+    page.goto(f"{live_server}/cost")
+    page.get_by_label("Width (px)").fill("1000")
+    page.get_by_role("button", name="Calculate").click()
+    field = page.get_by_label("Width (px)")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#c-width-error")).to_contain_text("try 1008")
+    shot(page, "cost-bad-width")
+
+
+def test_a_claim_on_the_chart_leads_to_its_row(seeded, live_server, page):
+    page.goto(f"{live_server}/cost")
+    page.locator("svg.cost-chart a[href='#scenario-factorial-funds']").click()
+    expect(page).to_have_url(re.compile(r"#scenario-factorial-funds$"))
+    expect(page.locator("#scenario-factorial-funds")).to_contain_text("impossible")

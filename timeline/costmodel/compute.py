@@ -166,19 +166,21 @@ def _check_clip(arch: Architecture, clip: Clip, fields: dict[str, str]) -> None:
         fields["fps"] = "frames per second must be above zero"
     if clip.frames < 2:
         fields["frames"] = "a video needs at least two frames"
-    side = arch.pixels_per_token_side
-    if side < 1:
-        return
     for name, pixels in (("width", clip.width), ("height", clip.height)):
-        if pixels < side or pixels % side:
-            fields[name] = (
-                f"{pixels} px is not a positive multiple of {side} "
-                f"(VAE {arch.vae_s} x patch {arch.patch_s}); try {_nearest(pixels, side)}"
-            )
+        if problem := side_problem(arch, pixels):
+            fields[name] = problem
 
 
-def _nearest(pixels: int, side: int) -> int:
-    return max(side, round(pixels / side) * side)
+def side_problem(arch: Architecture, pixels: int) -> str | None:
+    """Why the VAE and patches cannot tile a frame side of this many pixels, if they cannot."""
+    side = arch.pixels_per_token_side
+    if side < 1 or (pixels >= side and pixels % side == 0):
+        return None
+    padded = max(side, math.ceil(pixels / side) * side)
+    return (
+        f"{pixels} px is not a positive multiple of {side} "
+        f"(VAE {arch.vae_s} x patch {arch.patch_s}); try {padded}"
+    )
 
 
 def latent_frames(arch: Architecture, frames: int) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from timeline.costmodel.compute import Architecture, Clip, Sampling
+from timeline.costmodel.compute import Architecture, Clip, Sampling, side_problem
 from timeline.costmodel.hardware import Precision
 from timeline.domain.dates import DateError, PartialDate
 from timeline.services.calculator import CostRequest
@@ -80,7 +80,7 @@ def _clip(read: _Reader, defaults: dict) -> Clip | None:
     width, height = read.whole("width", required=True), read.whole("height", required=True)
     frames, seconds = read.whole("frames"), read.number("seconds")
     fps = read.number("fps") or defaults.get("fps")
-    if frames is None and seconds is None and "frames" not in read.errors:
+    if frames is None and seconds is None and not {"frames", "seconds"} & set(read.errors):
         read.errors.setdefault("frames", "give 'frames', or 'seconds' and 'fps'")
     if fps is None and "fps" not in read.errors:
         read.errors["fps"] = "is required without a 'model' that has a frame rate"
@@ -95,15 +95,10 @@ def _divisible(read: _Reader, arch: Architecture | None) -> None:
     """Name a frame side the VAE and patches cannot tile, alongside any other bad input."""
     if arch is None:
         return
-    side = arch.vae_s * arch.patch_s
     for key in ("width", "height"):
         value = read.whole(key) if key not in read.errors else None
-        if value is not None and value % side:
-            nearest = max(side, round(value / side) * side)
-            read.errors[key] = (
-                f"{value} px is not a multiple of {side} (VAE {arch.vae_s} x patch "
-                f"{arch.patch_s}); try {nearest}"
-            )
+        if value is not None and (problem := side_problem(arch, value)):
+            read.errors[key] = problem
 
 
 def _sampling(read: _Reader, defaults: dict) -> Sampling | None:
