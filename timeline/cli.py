@@ -4,6 +4,8 @@ all or nothing."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -29,24 +31,16 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_costs_command)
 
 
-def _import(paths: list[Path], status: Status, dry_run: bool) -> Report:
-    """Check every file, then apply them all in one transaction; roll back on any problem."""
+def _import(paths: list[Path], status: Status) -> Report:
+    """Check every file, then apply them all in the session's transaction."""
     session = db.session
     vocab = vocabulary(session)
     bundles: list[Bundle] = [load(path, vocab) for path in paths]
     total = sum(len(b.actors) + len(b.events) for b in bundles)
     importer = Importer(session, status)
-    try:
-        with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
-            for bundle in bundles:
-                importer.run(bundle, progress=bar.update)
-    except Exception:
-        session.rollback()
-        raise
-    if dry_run:
-        session.rollback()
-    else:
-        session.commit()
+    with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
+        for bundle in bundles:
+            importer.run(bundle, progress=bar.update)
     return importer.report
 
 
@@ -66,19 +60,39 @@ def _print_report(report: Report, dry_run: bool, verbose: bool = True) -> None:
     click.echo(f"{prefix if report.changed else 'nothing to change'}: {report.summary()}")
 
 
-def _run(paths: list[Path], status: Status, dry_run: bool, verbose: bool) -> None:
+@contextmanager
+def _refusing() -> Iterator[None]:
+    """Turn a refused import into one clear error, after the transaction is rolled back."""
     try:
-        report = _import(paths, status, dry_run)
+        yield
     except ImportRejected as exc:
+        db.session.rollback()
         for problem in exc.problems:
             click.echo(f"error: {problem}", err=True)
         raise click.ClickException(
             f"import refused, nothing was written ({len(exc.problems)} problem(s))"
         ) from None
-    except DBAPIError as exc:  # a value the checks above did not foresee; still all or nothing
+    except DBAPIError as exc:  # a value the checks did not foresee; still all or nothing
+        db.session.rollback()
         raise click.ClickException(
             f"import refused, nothing was written: the database refused a value: {exc.orig}"
         ) from None
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _finish(dry_run: bool) -> None:
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+
+
+def _run(paths: list[Path], status: Status, dry_run: bool, verbose: bool) -> None:
+    with _refusing():
+        report = _import(paths, status)
+    _finish(dry_run)
     _print_report(report, dry_run, verbose)
 
 
@@ -105,24 +119,9 @@ def _holds(model: type) -> bool:
 
 def _run_costs(path: Path, dry_run: bool) -> None:
     """Load cost reference data in one transaction, refusing the file whole on any problem."""
-    try:
+    with _refusing():
         report = load_costs(db.session, path)
-    except ImportRejected as exc:
-        db.session.rollback()
-        for problem in exc.problems:
-            click.echo(f"error: {problem}", err=True)
-        raise click.ClickException(
-            f"import refused, nothing was written ({len(exc.problems)} problem(s))"
-        ) from None
-    except DBAPIError as exc:
-        db.session.rollback()
-        raise click.ClickException(
-            f"import refused, nothing was written: the database refused a value: {exc.orig}"
-        ) from None
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+    _finish(dry_run)
     click.echo(f"cost data {'(dry run) ' if dry_run else ''}{report.summary()}")
 
 

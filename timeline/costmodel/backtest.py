@@ -14,7 +14,7 @@ import statistics
 from dataclasses import dataclass
 
 from timeline.costmodel.compute import Clip
-from timeline.costmodel.prices import PriceBook, decimal_year, midpoint
+from timeline.costmodel.prices import PriceBook, Trend, decimal_year, midpoint
 from timeline.costmodel.projection import Assumptions, usd_per_video_minute
 from timeline.domain.dates import PartialDate
 
@@ -87,8 +87,7 @@ def _clip_for(assumptions: Assumptions, price: ApiPrice) -> Clip:
     return Clip(_padded(price.width, side), _padded(price.height, side), ref.frames, ref.fps)
 
 
-def _projected(assumptions: Assumptions, book: PriceBook, price: ApiPrice) -> dict[str, float]:
-    trend = book.trend(assumptions.gpu.slug)
+def _projected(assumptions: Assumptions, trend: Trend, price: ApiPrice) -> dict[str, float]:
     year = decimal_year(price.day)
     clip = _clip_for(assumptions, price)
     return {
@@ -102,13 +101,14 @@ def backtest(
 ) -> Backtest:
     """Project from what was known on `as_of`, calibrate the level, and check every later price."""
     book = prices.known(as_of)
+    trend = book.trend(assumptions.gpu.slug)
     known = [p for p in api_prices if p.when.latest <= as_of]
     later = [p for p in api_prices if p.when.earliest > as_of]
-    ratios = [p.usd_per_video_minute / _projected(assumptions, book, p)["base"] for p in known]
+    ratios = [p.usd_per_video_minute / _projected(assumptions, trend, p)["base"] for p in known]
     markup = math.exp(statistics.fmean(math.log(r) for r in ratios)) if ratios else 1.0
     checks = []
     for price in sorted(later, key=lambda p: (p.day, p.provider, p.product)):
-        raw = _projected(assumptions, book, price)
+        raw = _projected(assumptions, trend, price)
         checks.append(Check(price, {name: usd * markup for name, usd in raw.items()}))
     count = sum(len(rs) for rs in book.records.values())
     return Backtest(as_of, markup, len(ratios), count, checks)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from timeline.costmodel.compute import Clip, Hardware, Sampling, estimate
 from timeline.costmodel.hardware import Gpu, efficiency_for
@@ -82,12 +82,6 @@ class Projection:
     trend: Trend
     points: list[Point]
 
-    def at(self, day: dt.date) -> Point:
-        """The point for the month holding `day`, or the nearest end of the series."""
-        month = dt.date(day.year, day.month, 1)
-        index = _months_between(self.points[0].day, month)
-        return self.points[min(max(index, 0), len(self.points) - 1)]
-
 
 def _months_between(first: dt.date, last: dt.date) -> int:
     return (last.year - first.year) * 12 + last.month - first.month
@@ -144,7 +138,3 @@ def project(
             )
         points.append(Point(day, usd, steps, passes, rent))
     return Projection(assumptions, trend, points)
-
-
-def with_start(assumptions: Assumptions, start: dt.date) -> Assumptions:
-    return replace(assumptions, start=start)

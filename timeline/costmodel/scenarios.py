@@ -12,8 +12,6 @@ from timeline.costmodel.hardware import Gpu, Precision, efficiency_for
 from timeline.costmodel.prices import PriceBook, midpoint
 from timeline.domain.dates import PartialDate
 
-MINUTES = 60.0
-
 
 class Bound(StrEnum):
     """How a claimed figure bounds the truth: "about 30 minutes", "more than 3 hours"."""

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, selectinload
 
 from timeline.costmodel import backtest as bt
 from timeline.costmodel.compute import (
@@ -88,14 +88,18 @@ class CostData:
     """The reference tables, read once per request, in the pure model's terms."""
 
     def __init__(self, session: Session):
-        self.gpu_rows = list(session.scalars(select(rows.Gpu).order_by(rows.Gpu.bf16_tflops)))
+        self.gpu_rows = list(
+            session.scalars(
+                select(rows.Gpu)
+                .options(selectinload(rows.Gpu.prices))
+                .order_by(rows.Gpu.bf16_tflops)
+            )
+        )
         self.model_rows = list(
             session.scalars(select(rows.VideoModel).order_by(rows.VideoModel.name))
         )
         self.runs = list(session.scalars(select(rows.MeasuredRun).order_by(rows.MeasuredRun.id)))
-        self.price_rows = list(
-            session.scalars(select(rows.GpuPrice).options(joinedload(rows.GpuPrice.gpu)))
-        )
+        self.price_rows = [price for gpu in self.gpu_rows for price in gpu.prices]
         self.api_rows = list(
             session.scalars(select(rows.ApiPrice).order_by(rows.ApiPrice.observed))
         )
@@ -164,6 +168,7 @@ class CostData:
         model = self.models[REFERENCE_MODEL]
         return self.workload(model, Clip.of_seconds(1280, 720, 5, model.fps))
 
+    @cached_property
     def assumptions(self) -> Assumptions:
         first = min(midpoint(PartialDate.parse(r.observed)) for r in self.price_rows)
         return Assumptions(
@@ -171,10 +176,10 @@ class CostData:
         )
 
     def projection(self, as_of: dt.date | None = None) -> Projection:
-        return project(self.prices, self.assumptions(), as_of)
+        return project(self.prices, self.assumptions, as_of)
 
     def backtest(self, as_of: dt.date = BACKTEST_AS_OF) -> bt.Backtest:
-        return bt.backtest(self.prices, self.api_prices, self.assumptions(), as_of)
+        return bt.backtest(self.prices, self.api_prices, self.assumptions, as_of)
 
     def scenarios(self) -> list[ScenarioView]:
         return [self.scenario(row) for row in self.scenario_rows]

@@ -73,14 +73,10 @@ def projections():
 def gpus():
     """GPUs with their specs, rental prices and fitted price trend."""
     data = CostData(db.session)
-    by_gpu: dict[str, list] = {}
-    for price in data.price_rows:
-        by_gpu.setdefault(price.gpu.slug, []).append(price)
     body = []
     for row in data.gpu_rows:
-        trend = data.prices.trend(row.slug) if row.slug in data.prices.records else None
-        prices = sorted(by_gpu.get(row.slug, []), key=lambda p: p.observed)
-        body.append(shapes.gpu_json(row, prices, trend))
+        trend = data.prices.trend(row.slug) if row.prices else None
+        body.append(shapes.gpu_json(row, trend))
     return jsonify(gpus=body)
 
 

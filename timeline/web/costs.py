@@ -56,7 +56,7 @@ def observations(data: CostData, scenarios) -> list[Observation]:
 def chart_window(data: CostData) -> tuple[dt.date, dt.date, dict[str, str]]:
     """The chart's window from `from` and `to`, defaulting to the first data point and 2030."""
     errors: dict[str, str] = {}
-    first = data.assumptions().start
+    first = data.assumptions.start
     last = CHART_END
     for key in ("from", "to"):
         text = request.args.get(key, "").strip()
@@ -70,7 +70,7 @@ def chart_window(data: CostData) -> tuple[dt.date, dt.date, dict[str, str]]:
         first, last = (parsed.earliest, last) if key == "from" else (first, parsed.latest)
     if last <= first:
         errors["to"] = "the window must end after it starts"
-        first, last = data.assumptions().start, CHART_END
+        first, last = data.assumptions.start, CHART_END
     return first, last, errors
 
 

@@ -14,7 +14,6 @@ from timeline.costmodel.scenarios import Consistency
 from timeline.domain import Event, EventActor, Source
 from timeline.domain.costs import ApiPrice as ApiPriceRow
 from timeline.domain.costs import Gpu
-from timeline.domain.costs import GpuPrice as GpuPriceRow
 from timeline.domain.costs import LlmPrice as LlmPriceRow
 from timeline.services.calculator import CostResult
 from timeline.services.costs import RunCheck, ScenarioView
@@ -106,7 +105,7 @@ def cost_json(result: CostResult) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def gpu_json(gpu: Gpu, prices: list[GpuPriceRow], trend: Trend | None) -> dict[str, Any]:
+def gpu_json(gpu: Gpu, trend: Trend | None) -> dict[str, Any]:
     return {
         "slug": gpu.slug, "name": gpu.name, "generation": gpu.generation,
         "released": gpu.released, "bf16_tflops": gpu.bf16_tflops, "fp8_tflops": gpu.fp8_tflops,
@@ -117,7 +116,7 @@ def gpu_json(gpu: Gpu, prices: list[GpuPriceRow], trend: Trend | None) -> dict[s
         "prices": [
             {"observed": p.observed, "usd_low": p.usd_low, "usd_typical": p.usd_typical,
              "usd_high": p.usd_high, "note": p.note, "source": p.source}
-            for p in prices
+            for p in gpu.prices
         ],
         "price_trend": None if trend is None else {
             "annual_change": _rounded(trend.annual_change),
