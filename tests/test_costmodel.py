@@ -151,3 +151,10 @@ def test_prices_are_held_at_the_edges_and_lent_to_similar_gpus():
 def test_decimal_years():
     assert decimal_year(dt.date(2024, 1, 1)) == 2024
     assert decimal_year(dt.date(2024, 7, 2)) == pytest.approx(2024.5, abs=0.01)
+
+
+def test_inputs_past_the_models_bounds_are_named():
+    with pytest.raises(CostInputError) as caught:
+        estimate(WAN_14B, Clip(32_768, 720, 81, 16), Sampling(50, 2), Hardware(H100, 200_000))
+    assert set(caught.value.fields) == {"width", "gpus"}
+    assert "at most 16,384" in caught.value.fields["width"]

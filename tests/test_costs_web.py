@@ -187,3 +187,24 @@ def test_a_bad_cost_file_names_record_and_field_and_writes_nothing(app, runner, 
     assert "[scenarios]: record 1 ('s1'): field 'observed'" in result.output
     assert "field 'model': no video model 'nope' is known" in result.output
     assert session.query(Gpu).count() == 0 and session.query(Scenario).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"seconds": "1e300"}, "seconds"),
+        ({"frames": "99999999999999", "seconds": ""}, "frames"),
+        ({"width": "1600000000000000000000"}, "width"),
+        ({"model": "", "params": "1e308", "layers": 1, "hidden": 1, "vae_t": 1, "vae_s": 1,
+          "patch_t": 1, "patch_s": 1, "fps": 1, "steps": 1, "guidance_passes": 1}, "params"),
+        ({"mfu": "1e-300"}, "mfu"),
+        ({"fps": "1e-300"}, "fps"),
+    ],
+)  # fmt: skip
+def test_absurd_sizes_get_a_400_not_an_overflow(seeded, client, params, field):
+    base = dict(model="wan2.1-14b", gpu="h100-sxm", width=1280, height=720, seconds=5)
+    response = cost(client, **(base | params))
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert field in response.json["error"]["fields"]
+    page = client.get("/cost", query_string=base | params)
+    assert page.status_code == 200 and 'aria-invalid="true"' in page.get_data(as_text=True)

@@ -136,6 +136,34 @@ class Estimate:
         return self.gpu_hours * self.clips_per_video_minute
 
 
+# The largest input the model accepts: generous for any real run (an hour of 16K video on a
+# 100-trillion-parameter model), and far enough from float overflow that every answer is finite.
+UPPER_BOUNDS: dict[str, float] = {
+    "params": 1e14, "layers": 10_000, "hidden": 1_000_000, "vae_t": 64, "vae_s": 64,
+    "patch_t": 16, "patch_s": 16, "width": 16_384, "height": 16_384, "frames": 1_000_000,
+    "seconds": 3_600, "fps": 1_000, "steps": 10_000, "guidance_passes": 10, "gpus": 100_000,
+    "price_per_gpu_hour": 1_000_000, "mfu": 1,
+}  # fmt: skip
+# The smallest, where a tiny positive value would still overflow the time or the duration.
+LOWER_BOUNDS: dict[str, float] = {"mfu": 0.001, "fps": 0.1}
+
+
+def bound_problem(name: str, value: float) -> str | None:
+    """Why a value lies outside what the model accepts for this input, if it does."""
+    ceiling, floor = UPPER_BOUNDS.get(name), LOWER_BOUNDS.get(name)
+    if ceiling is not None and value > ceiling:
+        return f"{value:g} is more than this model accepts: at most {ceiling:,g}"
+    if floor is not None and value < floor:
+        return f"{value:g} is less than this model accepts: at least {floor:g}"
+    return None
+
+
+def _check_bounds(values: dict[str, float], fields: dict[str, str]) -> None:
+    for name, value in values.items():
+        if name not in fields and (problem := bound_problem(name, value)):
+            fields[name] = problem
+
+
 def check(arch: Architecture, clip: Clip, sampling: Sampling, hardware: Hardware) -> None:
     """Raise CostInputError naming every input that cannot describe a run."""
     fields: dict[str, str] = {}
@@ -149,6 +177,11 @@ def check(arch: Architecture, clip: Clip, sampling: Sampling, hardware: Hardware
         fields["gpus"] = "at least one GPU is needed"
     if hardware.gpu.peak_tflops(hardware.precision) is None:
         fields["precision"] = f"{hardware.gpu.name} has no {hardware.precision.upper()} support"
+    sizes = {name: getattr(arch, name) for name in ("params", "layers", "hidden", "vae_t",
+                                                    "vae_s", "patch_t", "patch_s")}  # fmt: skip
+    sizes |= {"width": clip.width, "height": clip.height, "frames": clip.frames, "fps": clip.fps}
+    sizes |= {"steps": sampling.steps, "guidance_passes": sampling.guidance_passes}
+    _check_bounds(sizes | {"gpus": hardware.count}, fields)
     if fields:
         raise CostInputError(fields)
 

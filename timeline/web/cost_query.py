@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from timeline.costmodel.compute import Architecture, Clip, Sampling, side_problem
+from timeline.costmodel.compute import Architecture, Clip, Sampling, bound_problem, side_problem
 from timeline.costmodel.hardware import Precision
 from timeline.domain.dates import DateError, PartialDate
 from timeline.services.calculator import CostRequest
@@ -45,6 +45,9 @@ class _Reader:
             return None
         if value <= 0:
             self.errors[key] = f"must be above zero, got {text}"
+            return None
+        if problem := bound_problem(key, value):
+            self.errors[key] = problem
             return None
         return int(value) if whole else value
 
@@ -127,8 +130,6 @@ def _hardware(read: _Reader, data: CostData) -> tuple[str | None, int | None, Pr
 
 def _extras(read: _Reader) -> dict:
     mfu = read.number("mfu")
-    if mfu is not None and mfu > 1:
-        read.errors["mfu"] = f"is a share of peak, from above 0 to 1; got {mfu:g}"
     day = None
     if (text := read.text("date")) is not None:
         try:
