@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from timeline.db import db
+from timeline.db import db, include_object
 
 TABLES = {
     "actor_aliases",
@@ -21,7 +21,7 @@ TABLES = {
 
 
 def schema_drift(connection) -> list:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
     return compare_metadata(context, db.metadata)
 
 

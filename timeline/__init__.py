@@ -3,7 +3,7 @@
 from flask import Flask
 
 from timeline.config import PROJECT_ROOT, configure
-from timeline.db import db, migrate
+from timeline.db import db, include_object, migrate
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -15,7 +15,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     configure(app, test_config)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(PROJECT_ROOT / "migrations"),
+        render_as_batch=True,
+        include_object=include_object,
+    )
 
     from timeline import cli
     from timeline.web import api, api_costs, costs, errors, filters, pages

@@ -27,6 +27,15 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 
+# Full-text search lives outside the models: an FTS5 table (and its shadow tables) on SQLite,
+# an expression GIN index on PostgreSQL. Autogenerate and the drift check leave them alone.
+SEARCH_OBJECTS = ("events_fts", "ix_events_search")
+
+
+def include_object(_object, name, _type, _reflected, _compare_to) -> bool:
+    """Alembic's filter: compare everything but the search index objects."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
 
 @event.listens_for(Engine, "connect")
 def _sqlite_foreign_keys(dbapi_connection, _record) -> None:

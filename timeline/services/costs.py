@@ -110,6 +110,16 @@ class CostData:
             session.scalars(select(rows.Scenario).order_by(rows.Scenario.position))
         )
 
+    @property
+    def can_project(self) -> bool:
+        """Whether the tables hold what a projection needs: the reference GPU, its prices and
+        the reference model."""
+        return (
+            REFERENCE_MODEL in self.models
+            and REFERENCE_GPU in self.gpus
+            and any(r.gpu.slug == REFERENCE_GPU for r in self.price_rows)
+        )
+
     @cached_property
     def gpus(self) -> dict[str, Gpu]:
         return {row.slug: gpu_of(row) for row in self.gpu_rows}

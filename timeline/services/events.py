@@ -5,12 +5,14 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from timeline.domain import Actor, ActorAlias, Event, EventActor, Status
+from timeline.services.filters import EventFilter, clauses
 
 CHRONOLOGY = (Event.starts_on, Event.ends_on, Event.id)
 
@@ -47,10 +49,9 @@ class Cursor:
 
 @dataclass(frozen=True, slots=True)
 class EventQuery:
-    """Which published events to list: a day window, a page size and a starting point."""
+    """Which events to list: a filter, a page size and a starting point."""
 
-    first: dt.date = dt.date.min
-    last: dt.date = dt.date.max
+    where: EventFilter = field(default_factory=EventFilter)
     limit: int = 50
     after: Cursor | None = None
 
@@ -69,11 +70,10 @@ def _with_details(statement: Select) -> Select:
 
 
 def list_events(session: Session, query: EventQuery) -> EventPage:
-    """Published events that may overlap the window, oldest first, one page at a time."""
+    """Events the filter finds, oldest first, one page at a time."""
     statement = (
         select(Event)
-        .where(Event.status == Status.PUBLISHED)
-        .where(Event.starts_on <= query.last, Event.ends_on >= query.first)
+        .where(*clauses(session, query.where))
         .order_by(*CHRONOLOGY)
         .limit(query.limit + 1)
     )
@@ -84,6 +84,18 @@ def list_events(session: Session, query: EventQuery) -> EventPage:
     more = len(events) > query.limit
     events = events[: query.limit]
     return EventPage(events, Cursor.after(events[-1]) if more else None)
+
+
+def stream_events(session: Session, where: EventFilter, batch: int = 500) -> Iterator[Event]:
+    """Every event the filter finds, oldest first, read a batch at a time (for exports)."""
+    after: Cursor | None = None
+    while True:
+        page = list_events(session, EventQuery(where, batch, after))
+        yield from page.events
+        if page.next is None:
+            return
+        after = page.next
+        session.expunge_all()  # a long export must not hold every event it has written
 
 
 def get_event(session: Session, slug: str) -> Event | None:

@@ -51,9 +51,25 @@ class TimeAxis:
         return self.first <= day <= self.last
 
     def ticks(self) -> list[Tick]:
-        """Years for long windows, quarters within a few years, months within one."""
+        """Days within two months, months within a year, quarters within four, else years
+        (every 1, 2, 5, 10... so that about a dozen are labelled)."""
         days = (self.last - self.first).days
-        step = 12 if days > 4 * 366 else 3 if days > 400 else 1
+        if days <= 62:
+            return self._day_ticks(1 if days <= 16 else 2 if days <= 31 else 7)
+        if days <= 4 * 366:
+            return self._month_ticks(1 if days <= 400 else 3)
+        return self._year_ticks(_year_step(self.last.year - self.first.year))
+
+    def _day_ticks(self, step: int) -> list[Tick]:
+        ticks, day = [], self.first
+        while day <= self.last:
+            if day.day == 1 or (day - self.first).days % step == 0:
+                label = day.strftime("%b") if day.day == 1 else str(day.day)
+                ticks.append(Tick(self.x(day), label, day.day == 1))
+            day += dt.timedelta(days=1)
+        return ticks
+
+    def _month_ticks(self, step: int) -> list[Tick]:
         ticks, day = [], dt.date(self.first.year, self.first.month, 1)
         while day <= self.last:
             if day >= self.first and (day.month - 1) % step == 0:
@@ -61,9 +77,21 @@ class TimeAxis:
             day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
         return ticks
 
+    def _year_ticks(self, step: int) -> list[Tick]:
+        first = self.first.year + (self.first > dt.date(self.first.year, 1, 1))
+        years = range(-(-first // step) * step, self.last.year + 1, step)
+        return [Tick(self.x(dt.date(year, 1, 1)), str(year)) for year in years]
+
+
+def _year_step(years: int) -> int:
+    for step in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000):
+        if years / step <= 12:
+            return step
+    return 2000
+
 
 def _tick_label(day: dt.date, step: int) -> str:
-    if step == 12 or day.month == 1:
+    if day.month == 1:
         return str(day.year)
     return day.strftime("%b") if step == 1 else f"Q{(day.month - 1) // 3 + 1}"
 
@@ -137,14 +165,15 @@ def cost_chart(
     observations: list[Observation],
     first: dt.date,
     last: dt.date,
+    height: int = HEIGHT,
 ) -> CostChart:
     """The band over [first, last], with the observations that fall inside the window."""
     time = TimeAxis(first, last)
     points = [p for p in projection.points if time.contains(p.day)]
     shown = [o for o in observations if time.contains(o.day)]
     values = [v for p in points for v in p.usd.values()] + [o.usd_per_video_minute for o in shown]
-    cost = LogAxis.covering(values)
-    chart = CostChart(_title(first, last), _description(points, shown), time, cost)
+    cost = replace(LogAxis.covering(values), bottom=height - BOTTOM)
+    chart = CostChart(_title(first, last), _description(points, shown), time, cost, height=height)
     if points:
         upper = [f"{time.x(p.day)},{cost.y(p.usd['high'])}" for p in points]
         lower = [f"{time.x(p.day)},{cost.y(p.usd['low'])}" for p in reversed(points)]

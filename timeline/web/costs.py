@@ -30,7 +30,7 @@ def _calculate(data: CostData) -> tuple[CostResult | None, dict[str, str], dict[
         return None, exc.fields, args
 
 
-def observations(data: CostData, scenarios) -> list[Observation]:
+def observations(data: CostData, scenarios, page: str = "") -> list[Observation]:
     """API list prices and restated claims, in dollars per video-minute, to plot on the band."""
     marks = [
         Observation(
@@ -46,7 +46,7 @@ def observations(data: CostData, scenarios) -> list[Observation]:
             view.claim.day, view.restated.usd_per_video_minute, view.row.slug,
             f"{view.row.claim} ({view.claim.when.in_words()}): "
             f"${view.restated.usd_per_video_minute:,.2f} per video-minute",
-            "claim", f"#scenario-{view.row.slug}",
+            "claim", f"{page}#scenario-{view.row.slug}",
         )
         for view in scenarios
     ]  # fmt: skip

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 from flask import Flask
 
 from timeline.domain import Event
+from timeline.domain.dates import PartialDate
+from timeline.services.facets import FacetValue
+from timeline.web.query import view_url
 
 
 def when(event: Event) -> str:
@@ -58,8 +62,20 @@ def params(value: float) -> str:
     return f"{sig(value / 1e9)}B" if value >= 1e9 else f"{sig(value / 1e6)}M"
 
 
+def day(value: dt.date) -> str:
+    """'5 March 2024'."""
+    return PartialDate.parse(value).in_words()
+
+
+def plain_choices(labels: dict[str, str], chosen: list[str]) -> list[FacetValue]:
+    """A facet's choices without counts, for a form shown with errors and no results."""
+    return [FacetValue(slug, label, None, slug in chosen) for slug, label in labels.items()]
+
+
 def init_app(app: Flask) -> None:
-    for helper in (when, short_url, sig, usd, flops, duration, params):
+    for helper in (when, short_url, sig, usd, flops, duration, params, day):
         app.add_template_filter(helper)
+    app.add_template_global(view_url)
+    app.add_template_global(plain_choices)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -2,35 +2,45 @@
 
 from __future__ import annotations
 
-from itertools import groupby
+import datetime as dt
 
 from flask import Blueprint, abort, current_app, render_template, request
 
 from timeline.db import db
 from timeline.domain.events import ROLE_MEANINGS
 from timeline.services import events as event_service
-from timeline.web.query import BadParameters, event_query, next_page_url
+from timeline.services.timeline import LaneBy
+from timeline.services.vocabulary import load_vocabulary
+from timeline.web.query import BadParameters, event_query
+from timeline.web.timeline_chart import DRAW_LIMIT
+from timeline.web.timeline_view import timeline_view
 
 bp = Blueprint("pages", __name__)
 
-LIST_PAGE_SIZE = 100
+
+
+def _lane_by(args) -> LaneBy:
+    typed = args.get("lanes", "").strip() or LaneBy.CATEGORY
+    try:
+        return LaneBy(typed)
+    except ValueError:
+        raise BadParameters({"lanes": "draw lanes by 'category' or by actor 'kind'"}) from None
 
 
 @bp.get("/")
 def index():
-    """Published events oldest first, grouped by year, within an optional from/to window."""
+    """The timeline: the filter form with its counts, the cost chart and the drawing on one
+    time axis, then the same events as a list; `?from=&to=&category=...` drive all of it."""
+    vocabulary = load_vocabulary(db.session)
     try:
-        query = event_query(request.args, LIST_PAGE_SIZE, current_app.config["MAX_PAGE_SIZE"])
+        max_limit = current_app.config["MAX_PAGE_SIZE"]
+        query = event_query(db.session, request.args, vocabulary, DRAW_LIMIT, max_limit)
+        lane_by = _lane_by(request.args)
     except BadParameters as exc:
-        return render_template("pages/index.html", years=[], errors=exc.fields, next_url=None), 400
-    page = event_service.list_events(db.session, query)
-    years = [
-        (year, list(group)) for year, group in groupby(page.events, lambda e: e.starts_on.year)
-    ]
-    next_url = next_page_url("pages.index", page.next) if page.next else None
-    return render_template(
-        "pages/index.html", years=years, count=len(page.events), errors={}, next_url=next_url
-    )
+        page = dict(view=None, vocabulary=vocabulary, errors=exc.fields)
+        return render_template("pages/index.html", **page), 400
+    view = timeline_view(db.session, query, lane_by, vocabulary, dt.date.today())
+    return render_template("pages/index.html", view=view, vocabulary=vocabulary, errors={})
 
 
 @bp.get("/events/<slug>")

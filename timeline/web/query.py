@@ -1,12 +1,27 @@
-"""Reading the query string that every events view shares, with an error per bad parameter."""
+"""Reading the query string that every events view shares, with an error per bad parameter.
+
+`/`, `/api/events` and `/api/events.csv` take the same parameters and mean the same thing by
+them: from, to, category, actor, kind, q, status, plus limit and cursor for pages.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import request, url_for
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from timeline.domain import Actor, Status
 from timeline.domain.dates import DateError, PartialDate
+from timeline.services import events as event_service
 from timeline.services.events import Cursor, CursorError, EventQuery
+from timeline.services.filters import EventFilter
+from timeline.services.search import SearchError, SearchQuery
+from timeline.services.vocabulary import Vocabulary
+
+MAX_ACTORS = 10
+FILTER_PARAMETERS = ("from", "to", "category", "actor", "kind", "q", "status")
 
 
 class BadParameters(Exception):
@@ -28,6 +43,70 @@ def _date(args: MultiDict, key: str, errors: dict[str, str]) -> PartialDate | No
         return None
 
 
+def _values(args: MultiDict, key: str) -> list[str]:
+    """A repeatable parameter's values, blanks dropped, each once, in the order given."""
+    return list(dict.fromkeys(v.strip() for v in args.getlist(key) if v.strip()))
+
+
+def _choices(args: MultiDict, key: str, allowed: dict[str, str], errors: dict[str, str]):
+    chosen = _values(args, key)
+    unknown = [v for v in chosen if v not in allowed]
+    if unknown:
+        names = ", ".join(repr(v) for v in unknown)
+        errors[key] = f"no {key} {names}: use one of {', '.join(sorted(allowed))}"
+    return tuple(v for v in chosen if v in allowed)
+
+
+def _actors(session: Session, args: MultiDict, errors: dict[str, str]) -> tuple[Actor, ...]:
+    slugs = _values(args, "actor")
+    if len(slugs) > MAX_ACTORS:
+        errors["actor"] = f"name at most {MAX_ACTORS} actors"
+        return ()
+    found = {slug: event_service.find_actor_by_name(session, slug) for slug in slugs}
+    unknown = [slug for slug, actor in found.items() if actor is None]
+    if unknown:
+        errors["actor"] = f"no actor {', '.join(map(repr, unknown))}: use an actor's slug"
+    return tuple(dict.fromkeys(a for a in found.values() if a is not None))
+
+
+def _search(args: MultiDict, errors: dict[str, str]) -> SearchQuery | None:
+    typed = args.get("q", "").strip()
+    if not typed:
+        return None
+    try:
+        return SearchQuery.parse(typed)
+    except SearchError as exc:
+        errors["q"] = str(exc)
+        return None
+
+
+def _status(args: MultiDict, errors: dict[str, str]) -> Status:
+    typed = args.get("status", "").strip()
+    if typed and typed != Status.PUBLISHED:
+        errors["status"] = "only published events are public: use status=published or leave it out"
+    return Status.PUBLISHED
+
+
+def event_filter(session: Session, args: MultiDict, vocabulary: Vocabulary) -> EventFilter:
+    """The filter the query string asks for; raises BadParameters naming every bad one."""
+    errors: dict[str, str] = {}
+    first, last = _date(args, "from", errors), _date(args, "to", errors)
+    if first and last and last.latest < first.earliest:
+        errors["to"] = f"{last} is before 'from' ({first})"
+    where = EventFilter(
+        first=first.earliest if first else dt.date.min,
+        last=last.latest if last else dt.date.max,
+        categories=_choices(args, "category", vocabulary.categories, errors),
+        actors=_actors(session, args, errors),
+        kinds=_choices(args, "kind", vocabulary.kinds, errors),
+        search=_search(args, errors),
+        status=_status(args, errors),
+    )
+    if errors:
+        raise BadParameters(errors)
+    return where
+
+
 def _limit(args: MultiDict, default: int, ceiling: int, errors: dict[str, str]) -> int:
     text = args.get("limit", "").strip()
     if not text:
@@ -47,25 +126,41 @@ def _cursor(args: MultiDict, errors: dict[str, str]) -> Cursor | None:
         return None
 
 
-def event_query(args: MultiDict, default_limit: int, max_limit: int) -> EventQuery:
-    """An EventQuery from `from`, `to`, `limit` and `cursor`; raises BadParameters."""
+def event_query(
+    session: Session, args: MultiDict, vocabulary: Vocabulary, default_limit: int, max_limit: int
+) -> EventQuery:
+    """A page of a filter: the filter plus `limit` and `cursor`; raises BadParameters."""
     errors: dict[str, str] = {}
-    first, last = _date(args, "from", errors), _date(args, "to", errors)
-    if first and last and last.latest < first.earliest:
-        errors["to"] = f"{last} is before 'from' ({first})"
+    try:
+        where = event_filter(session, args, vocabulary)
+    except BadParameters as exc:
+        errors, where = exc.fields, EventFilter()
     limit = _limit(args, default_limit, max_limit, errors)
     cursor = _cursor(args, errors)
     if errors:
         raise BadParameters(errors)
-    query = EventQuery(limit=limit, after=cursor)
-    if first:
-        query = EventQuery(first.earliest, query.last, limit, cursor)
-    if last:
-        query = EventQuery(query.first, last.latest, limit, cursor)
-    return query
+    return EventQuery(where, limit, cursor)
+
+
+def filter_args(args: MultiDict | None = None, **changes: str | list[str] | None) -> MultiDict:
+    """The current filters (every value of repeated ones), changed; None removes a parameter.
+
+    Links that narrow, widen or page a view start from here, so no filter is lost on the way.
+    """
+    kept = MultiDict(args if args is not None else request.args)
+    kept.pop("cursor", None)
+    for key, value in changes.items():
+        kept.poplist(key)
+        if value is not None:
+            kept.setlist(key, value if isinstance(value, list) else [value])
+    return kept
+
+
+def view_url(endpoint: str, args: MultiDict | None = None, external: bool = False, **kw) -> str:
+    """A URL for an events view with the same filters, changed as asked."""
+    return url_for(endpoint, _external=external, **filter_args(args, **kw).to_dict(flat=False))
 
 
 def next_page_url(endpoint: str, cursor: Cursor, external: bool = False) -> str:
     """The same view with the same filters, one page on."""
-    args = request.args.to_dict() | {"cursor": cursor.encode()}
-    return url_for(endpoint, _external=external, **args)
+    return view_url(endpoint, external=external, cursor=cursor.encode())

@@ -57,6 +57,26 @@ def event_json(event: Event) -> dict[str, Any]:
     }
 
 
+CSV_COLUMNS = (
+    "slug", "title", "category", "start", "end", "precision", "ongoing", "when", "earliest",
+    "latest", "actors", "actor_slugs", "sources", "summary", "url",
+)  # fmt: skip
+
+
+def event_row(event: Event) -> tuple[str, ...]:
+    """An event as one CSV row: actors as 'Name (role)' and sources as URLs, each list joined
+    with '; ' so a spreadsheet keeps one event per row."""
+    return (
+        event.slug, event.title, event.category, event.start, event.end or "",
+        event.precision.value, "yes" if event.ongoing else "no", event.span.in_words(),
+        event.starts_on.isoformat(), "" if event.ongoing else event.ends_on.isoformat(),
+        "; ".join(f"{link.actor.name} ({link.role.value})" for link in event.links),
+        "; ".join(link.actor.slug for link in event.links),
+        "; ".join(source.url for source in event.sources),
+        event.summary, url_for("pages.event", slug=event.slug, _external=True),
+    )  # fmt: skip
+
+
 def error_json(status: int, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
     """The one error shape under /api."""
     return {"error": {"status": status, "message": message, "fields": fields or {}}}

@@ -1,0 +1,91 @@
+"""How many events each category, actor kind and actor would leave: the counts beside the
+filter form's choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import Session
+
+from timeline.domain import Actor, Event, EventActor
+from timeline.services.filters import EventFilter, clauses
+from timeline.services.vocabulary import Vocabulary
+
+TOP_ACTORS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    slug: str
+    label: str
+    count: int | None
+    selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    total: int
+    categories: list[FacetValue]
+    kinds: list[FacetValue]
+    actors: list[FacetValue]
+
+
+def facets(session: Session, where: EventFilter, vocabulary: Vocabulary) -> Facets:
+    """Counts for each choice. A category or kind counts as if it alone of its facet were
+    chosen (so choosing another widens); an actor counts within the current matches (actors
+    combine with AND, so choosing another narrows)."""
+    by_category = _category_counts(session, where)
+    chosen = where.categories or tuple(by_category)
+    return Facets(
+        total=sum(by_category.get(slug, 0) for slug in chosen),
+        categories=_values(vocabulary.categories, by_category, where.categories),
+        kinds=_values(vocabulary.kinds, _kind_counts(session, where), where.kinds),
+        actors=_actor_counts(session, where),
+    )
+
+
+def _values(labels: dict[str, str], counts: dict[str, int], chosen) -> list[FacetValue]:
+    return [
+        FacetValue(slug, label, counts.get(slug, 0), slug in chosen)
+        for slug, label in labels.items()
+        if counts.get(slug) or slug in chosen
+    ]
+
+
+def _category_counts(session: Session, where: EventFilter) -> dict[str, int]:
+    statement = (
+        select(Event.category, func.count())
+        .where(*clauses(session, where.without("categories")))
+        .group_by(Event.category)
+    )
+    return {key: count for key, count in session.execute(statement)}
+
+
+def _kind_counts(session: Session, where: EventFilter) -> dict[str, int]:
+    statement = (
+        select(Actor.kind, func.count(distinct(Event.id)))
+        .join(EventActor, EventActor.event_id == Event.id)
+        .join(Actor, Actor.id == EventActor.actor_id)
+        .where(*clauses(session, where.without("kinds")))
+        .group_by(Actor.kind)
+    )
+    return {key: count for key, count in session.execute(statement)}
+
+
+def _actor_counts(session: Session, where: EventFilter) -> list[FacetValue]:
+    count = func.count().label("n")
+    statement = (
+        select(Actor.slug, Actor.name, count)
+        .join(EventActor, EventActor.actor_id == Actor.id)
+        .join(Event, Event.id == EventActor.event_id)
+        .where(*clauses(session, where))
+        .group_by(Actor.id, Actor.slug, Actor.name)
+        .order_by(count.desc(), Actor.name)
+        .limit(TOP_ACTORS + len(where.actors))
+    )
+    chosen = {actor.slug for actor in where.actors}
+    rows = [
+        FacetValue(slug, name, n, slug in chosen) for slug, name, n in session.execute(statement)
+    ]
+    return sorted(rows, key=lambda v: not v.selected)[: TOP_ACTORS + len(chosen)]

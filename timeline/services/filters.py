@@ -1,0 +1,65 @@
+"""Which events a view shows: one filter for the timeline page, the JSON and the CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, replace
+
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import Session
+
+from timeline.domain import Actor, Event, EventActor, Status
+from timeline.services.search import SearchQuery, matches
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """A day window and the facets a reader narrowed to.
+
+    Categories and kinds accept any of their values (an event has one category; it matches a
+    kind when any of its actors is of that kind); actors must all take part, so naming two
+    finds what they did together.
+    """
+
+    first: dt.date = dt.date.min
+    last: dt.date = dt.date.max
+    categories: tuple[str, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    kinds: tuple[str, ...] = ()
+    search: SearchQuery | None = None
+    status: Status = Status.PUBLISHED
+
+    def without(self, name: str) -> EventFilter:
+        """The same filter with one facet cleared, to count that facet's other values."""
+        default = next(f.default for f in fields(self) if f.name == name)
+        return replace(self, **{name: default})
+
+    @property
+    def windowed(self) -> bool:
+        return self.first != dt.date.min or self.last != dt.date.max
+
+
+def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
+    """The WHERE clauses for a filter, on the events table."""
+    found: list[ColumnElement[bool]] = [Event.status == where.status]
+    if where.windowed:
+        found += [Event.starts_on <= where.last, Event.ends_on >= where.first]
+    if where.categories:
+        found.append(Event.category.in_(where.categories))
+    for actor in where.actors:
+        found.append(
+            Event.id.in_(select(EventActor.event_id).where(EventActor.actor_id == actor.id))
+        )
+    if where.kinds:
+        found.append(_has_actor_of_kind(where.kinds))
+    if where.search is not None:
+        found.append(matches(session.get_bind().dialect.name, where.search))
+    return found
+
+
+def _has_actor_of_kind(kinds: tuple[str, ...]) -> ColumnElement[bool]:
+    return exists(
+        select(EventActor.event_id)
+        .join(Actor, Actor.id == EventActor.actor_id)
+        .where(EventActor.event_id == Event.id, Actor.kind.in_(kinds))
+    )

@@ -1,0 +1,116 @@
+"""The timeline page put together: facets, the window, the drawing (events or counts), the cost
+chart on the same axis, and a page of the same events as a list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+
+from flask import url_for
+from sqlalchemy.orm import Session
+
+from timeline.domain import Event
+from timeline.services import events as event_service
+from timeline.services import timeline as timeline_service
+from timeline.services.costs import CostData
+from timeline.services.events import EventPage, EventQuery
+from timeline.services.facets import Facets, facets
+from timeline.services.timeline import NO_ACTOR, LaneBy
+from timeline.services.vocabulary import Vocabulary
+from timeline.web.charts import CostChart, TimeAxis, cost_chart
+from timeline.web.costs import observations
+from timeline.web.query import next_page_url, view_url
+from timeline.web.timeline_chart import (
+    DRAW_LIMIT,
+    TimelineChart,
+    counting_precision,
+    counts,
+    drawing,
+)
+
+COST_CHART_HEIGHT = 220
+
+
+@dataclass
+class TimelineView:
+    facets: Facets
+    page: EventPage
+    window: tuple[dt.date, dt.date] | None
+    timeline: TimelineChart | None
+    cost: CostChart | None
+    lane_by: LaneBy
+
+    @property
+    def years(self) -> list[tuple[int, list[Event]]]:
+        by_year = groupby(self.page.events, lambda e: e.starts_on.year)
+        return [(year, list(group)) for year, group in by_year]
+
+    @property
+    def next_url(self) -> str | None:
+        return next_page_url("pages.index", self.page.next) if self.page.next else None
+
+
+def window(session: Session, query: EventQuery, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The window asked for; where `from` or `to` is left out, the matching events' extent,
+    widened to whole months (or whole years over long spans) so the axis starts on a tick.
+    Only called when some event matches."""
+    where = query.where
+    first, last = where.first, where.last
+    if first == dt.date.min or last == dt.date.max:
+        found = timeline_service.extent(session, where, today)
+        assert found is not None
+        first = found[0] if first == dt.date.min else first
+        last = found[1] if last == dt.date.max else last
+        whole_years = (last - first).days > 3 * 366
+        if where.first == dt.date.min:
+            first = dt.date(first.year, 1 if whole_years else first.month, 1)
+        if where.last == dt.date.max:
+            last = dt.date(last.year, 12, 31) if whole_years else _month_end(last)
+    return first, max(last, first + dt.timedelta(days=1))
+
+
+def _month_end(day: dt.date) -> dt.date:
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - dt.timedelta(days=1)
+
+
+def lane_labels(vocabulary: Vocabulary, lane_by: LaneBy) -> dict[str, str]:
+    if lane_by is LaneBy.CATEGORY:
+        return vocabulary.categories
+    return vocabulary.kinds | {NO_ACTOR: "No actor named"}
+
+
+def _drawing(
+    session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary,
+    span: tuple[dt.date, dt.date], total: int, today: dt.date,
+) -> TimelineChart:  # fmt: skip
+    time, labels = TimeAxis(*span), lane_labels(vocabulary, lane_by)
+    if total <= DRAW_LIMIT:
+        drawn = timeline_service.drawn_events(session, query.where, lane_by, DRAW_LIMIT)
+        return drawing(time, labels, drawn, today)
+    per = counting_precision(*span)
+    buckets = timeline_service.bucket_counts(session, query.where, lane_by, per)
+    zoom = lambda key: view_url("pages.index", **{"from": key, "to": key})  # noqa: E731
+    return counts(time, labels, buckets, per, zoom, today)
+
+
+def _cost_chart(session: Session, span: tuple[dt.date, dt.date]) -> CostChart | None:
+    data = CostData(session)
+    if not data.can_project:
+        return None
+    marks = observations(data, data.scenarios(), url_for("costs.calculator"))
+    return cost_chart(data.projection(), marks, *span, height=COST_CHART_HEIGHT)
+
+
+def timeline_view(
+    session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary, today: dt.date
+) -> TimelineView:
+    """Everything the timeline page shows for one query."""
+    counted = facets(session, query.where, vocabulary)
+    page = event_service.list_events(session, query)
+    span = window(session, query, today) if counted.total else None
+    if span is None:
+        return TimelineView(counted, page, None, None, None, lane_by)
+    chart = _drawing(session, query, lane_by, vocabulary, span, counted.total, today)
+    return TimelineView(counted, page, span, chart, _cost_chart(session, span), lane_by)
