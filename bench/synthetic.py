@@ -22,11 +22,14 @@ from sqlalchemy import Boolean, Date, Integer, String, Text, column, func, selec
 from sqlalchemy.engine import Connection, Engine
 
 from timeline.domain.dates import PartialDate, Span
+from timeline.domain.events import LONG_SPAN_DAYS
 
 CHUNK = 5_000
 YEARS = range(2015, 2027)
 # The story gathers pace: a year weighs (year - 2012), so 2026 holds ~4.7 times what 2015 does
-# and 2024 about 12% of all events, i.e. ~10,000 a year and ~1,000 in six weeks at N=100,000.
+# and 2024 about 12% of all events: ~11,700 start in 2024 at N=100,000, ~25 a day to the day.
+# (Year-precision, ongoing and range events overlap any 2024 window, however short: at that N
+# even 1 January 2024 alone holds ~1,450 events, six weeks ~2,800 and the year ~12,500.)
 YEAR_WEIGHTS = [year - 2012 for year in YEARS]
 ONGOING_FROM = 2023  # ~2% of the events from then on are ongoing: ~1% of all
 COMMON_WORD = "voice"  # in about one title in six (see TECH): a search with many hits
@@ -46,7 +49,7 @@ EVENTS = table(
     column("summary", Text), column("category", String), column("start", String),
     column("end", String), column("precision", String), column("ongoing", Boolean),
     column("starts_on", Date), column("ends_on", Date), column("status", String),
-    column("actor_names", Text),
+    column("actor_names", Text), column("long_span", Boolean),
 )  # fmt: skip
 LINKS = table(
     "event_actors", column("event_id", Integer), column("actor_id", Integer),
@@ -173,6 +176,9 @@ KIND_WEIGHTS = {
     "law-firm": 2, "legislature": 1, "court": 1, "awards-body": 1, "festival": 1, "estate": 1,
     "artist-collective": 1,
 }  # fmt: skip
+# The kinds whose aliases may be a short form or a legal name ("Northlight Pictures Inc.").
+COMPANIES = {"studio", "ai-company", "tech-company", "vfx-company", "game-company",
+             "production-company", "streamer"}  # fmt: skip
 NAMES = {
     "person": "{first} {last}",
     "studio": "{word} {pick:Pictures|Studios|Films|Entertainment}",
@@ -252,6 +258,7 @@ class Actors:
 
 
 def _actor_name(rng: random.Random, kind: str) -> str:
+    """A name from the kind's pattern: {pick:a|b} chooses, the other fields draw words."""
     pattern = NAMES.get(kind, "{word} {label}")
     pattern = _PICK.sub(lambda m: rng.choice(m.group(1).split("|")), pattern)
     return pattern.format(
@@ -260,10 +267,6 @@ def _actor_name(rng: random.Random, kind: str) -> str:
         place=rng.choice(PLACES), city=rng.choice(CITIES), state=rng.choice(STATES),
         trade=rng.choice(TRADES), n=rng.randint(10, 999), label=kind.replace("-", " ").title(),
     )  # fmt: skip
-
-
-COMPANIES = {"studio", "ai-company", "tech-company", "vfx-company", "game-company",
-             "production-company", "streamer"}  # fmt: skip
 
 
 def _aliases(rng: random.Random, name: str, kind: str) -> list[str]:
@@ -400,6 +403,7 @@ def _event_rows(
         "end": str(span.end) if span.end else None, "precision": span.start.precision.value,
         "ongoing": span.ongoing, "starts_on": span.earliest, "ends_on": span.latest,
         "status": "published", "actor_names": " ".join(known),
+        "long_span": span.ongoing or (span.latest - span.earliest).days > LONG_SPAN_DAYS,
     }  # fmt: skip
     links = [
         {"event_id": event_id, "actor_id": actor, "role": role, "position": position}

@@ -142,7 +142,7 @@ def test_reference_lists(seeded, client):
 
 def test_the_calculator_page_answers_draws_and_links_its_json(seeded, client):
     html = client.get("/cost").get_data(as_text=True)
-    assert '<svg viewBox="0 0 960 340" role="img"' in html
+    assert '<svg viewBox="0 0 960 340" role="group"' in html
     assert "Cost of one minute of generated video, 2023–2030" in html
     assert 'id="scenario-seed-8xa800"' in html and "75,600 tokens" in html
     assert "/api/cost?" in html

@@ -7,21 +7,21 @@ from timeline.domain import Role, Status
 
 
 def titles(html: str) -> list[str]:
-    return re.findall(r'<h3><a href="/events/[^"]+">([^<]+)</a></h3>', html)
+    return re.findall(r'<h4><a href="/events/[^"]+">([^<]+)</a></h4>', html)
 
 
 def test_the_home_page_lists_the_fifty_seeded_events_in_order(seeded, client):
     response = client.get("/")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "50 events" in html
+    assert "<strong>50</strong> events match" in html
     listed = titles(html)
     assert len(listed) == 50
     assert listed[0].startswith("James Earl Jones signs off")
     assert listed.index("Writers Guild of America strike") < listed.index(
         "SAG-AFTRA TV/theatrical strike"
     )
-    assert '<h2 id="y2022">2022</h2>' in html and '<h2 id="y2026">2026</h2>' in html
+    assert 'id="y2022">2022</h3>' in html and 'id="y2026">2026</h3>' in html
 
 
 def test_the_home_page_honours_from_and_to(seeded, client):

@@ -1,5 +1,5 @@
 """full-text search over events: an actor_names column, then SQLite FTS5 or a PostgreSQL GIN
-index over title, summary and actor_names
+index over title, summary and actor_names; a long_span flag and index for window queries
 
 Written by hand: neither index is part of the models' metadata (each exists on one database
 only), so autogenerate skips them by name (see timeline.db.include_object).
@@ -77,9 +77,19 @@ def _backfill_actor_names(connection) -> None:
         connection.execute(update, params)
 
 
+# Events that may cover more than 366 days (LONG_SPAN_DAYS in timeline.domain.events).
+LONG_SPAN = {
+    'sqlite': "ongoing OR julianday(ends_on) - julianday(starts_on) > 366",
+    'postgresql': "ongoing OR ends_on - starts_on > 366",
+}
+
+
 def upgrade():
     op.add_column('events', sa.Column('actor_names', sa.Text(), server_default='', nullable=False))
+    op.add_column('events', sa.Column('long_span', sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.create_index('ix_events_status_long_span_ends_on', 'events', ['status', 'long_span', 'ends_on'])
     connection = op.get_bind()
+    op.execute(f"UPDATE events SET long_span = ({LONG_SPAN[connection.dialect.name]})")
     _backfill_actor_names(connection)
     if connection.dialect.name == 'sqlite':
         op.execute(FTS_TABLE)
@@ -98,5 +108,7 @@ def downgrade():
         op.execute("DROP TABLE IF EXISTS events_fts")
     elif connection.dialect.name == 'postgresql':
         op.execute("DROP INDEX IF EXISTS ix_events_search")
+    op.drop_index('ix_events_status_long_span_ends_on', table_name='events')
     with op.batch_alter_table('events') as batch_op:
+        batch_op.drop_column('long_span')
         batch_op.drop_column('actor_names')

@@ -25,6 +25,8 @@ from timeline.db import Base, created_at, intpk, slug, updated_at
 from timeline.domain.actors import URL_CHECK, Actor, ActorAlias
 from timeline.domain.dates import PartialDate, Precision, Span
 
+LONG_SPAN_DAYS = 366  # a year known only as a year covers 366 days at most
+
 
 class Status(StrEnum):
     """Where an event stands in review: only published events are public."""
@@ -99,6 +101,7 @@ class Event(Base):
         CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
         Index("ix_events_status_chronology", "status", "starts_on", "ends_on", "id"),
         Index("ix_events_status_ends_on", "status", "ends_on"),
+        Index("ix_events_status_long_span_ends_on", "status", "long_span", "ends_on"),
     )
 
     id: Mapped[intpk]
@@ -112,6 +115,10 @@ class Event(Base):
     ongoing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date] = mapped_column(Date)
+    # True when the event may cover more than LONG_SPAN_DAYS (or is ongoing). A window query
+    # then reads short events from a narrow range of start days and only the few long ones
+    # by their end day, instead of every event that started before the window.
+    long_span: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[Status] = mapped_column(_vocabulary(Status, "status"), default=Status.DRAFT)
     notes: Mapped[str | None] = mapped_column(Text)
     # The names and aliases of the event's actors, copied here so one full-text index over the
@@ -139,6 +146,7 @@ class Event(Base):
         self.precision = span.start.precision
         self.ongoing = span.ongoing
         self.starts_on, self.ends_on = span.earliest, span.latest
+        self.long_span = span.ongoing or (span.latest - span.earliest).days > LONG_SPAN_DAYS
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import Session
 
 from timeline.domain import Actor, Event, EventActor, Status
+from timeline.domain.events import LONG_SPAN_DAYS
 from timeline.services.search import SearchQuery, matches
+
+SHORT = dt.timedelta(days=LONG_SPAN_DAYS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +46,7 @@ def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
     """The WHERE clauses for a filter, on the events table."""
     found: list[ColumnElement[bool]] = [Event.status == where.status]
     if where.windowed:
-        found += [Event.starts_on <= where.last, Event.ends_on >= where.first]
+        found += _overlaps(where.first, where.last)
     if where.categories:
         found.append(Event.category.in_(where.categories))
     for actor in where.actors:
@@ -55,6 +58,18 @@ def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
     if where.search is not None:
         found.append(matches(session.get_bind().dialect.name, where.search))
     return found
+
+
+def _overlaps(first: dt.date, last: dt.date) -> list[ColumnElement[bool]]:
+    """Events that may cover a day in [first, last]. A short event (LONG_SPAN_DAYS at most)
+    that overlaps must start at most that many days before `first`, which bounds the index
+    range to read; long events are few and found by their own index."""
+    earliest_short_start = max(first, dt.date.min + SHORT) - SHORT
+    return [
+        Event.starts_on <= last,
+        Event.ends_on >= first,
+        or_(Event.starts_on >= earliest_short_start, Event.long_span),
+    ]
 
 
 def _has_actor_of_kind(kinds: tuple[str, ...]) -> ColumnElement[bool]:

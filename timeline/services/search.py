@@ -142,7 +142,7 @@ def _postgresql(query: SearchQuery) -> ColumnElement[bool]:
     wanted = _any_of(query.groups[0])
     for group in query.groups[1:]:
         wanted = func.tsquery_and(wanted, _any_of(group))
-    found = search_document().op("@@")(wanted)
+    found = search_document().op("@@", is_comparison=True)(wanted)
     if not query.excluded:
         return found
-    return found & not_(search_document().op("@@")(_any_of(query.excluded)))
+    return found & not_(search_document().op("@@", is_comparison=True)(_any_of(query.excluded)))

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy.orm import Session
 
 from timeline.db import db
+from timeline.domain import Actor
 from timeline.domain.events import ROLE_MEANINGS
 from timeline.services import events as event_service
+from timeline.services import timeline as timeline_service
+from timeline.services.events import EventQuery
+from timeline.services.filters import EventFilter
 from timeline.services.timeline import LaneBy
-from timeline.services.vocabulary import load_vocabulary
+from timeline.services.vocabulary import Vocabulary, load_vocabulary
+from timeline.web.charts import TimeAxis
 from timeline.web.query import BadParameters, event_query
-from timeline.web.timeline_chart import DRAW_LIMIT
-from timeline.web.timeline_view import timeline_view
+from timeline.web.shapes import event_linked_data
+from timeline.web.timeline_chart import DRAW_LIMIT, TimelineChart, drawing
+from timeline.web.timeline_view import lane_labels, timeline_view, window
 
 bp = Blueprint("pages", __name__)
 
@@ -45,18 +52,59 @@ def index():
 
 @bp.get("/events/<slug>")
 def event(slug: str):
-    """One event with its actors, their roles, and its sources."""
+    """One event with its actors, their roles, its sources and the events related to it."""
     found = event_service.get_event(db.session, slug)
     if found is None:
         abort(404, description="There is no published event at this address.")
-    return render_template("events/show.html", event=found, roles=ROLE_MEANINGS)
+    related = event_service.related_events(db.session, found)
+    linked_data = event_linked_data(found)
+    page = dict(event=found, roles=ROLE_MEANINGS, related=related, linked_data=linked_data)
+    return render_template("events/show.html", **page)
 
 
 @bp.get("/actors/<slug>")
 def actor(slug: str):
-    """An actor and the events it took part in."""
+    """An actor and the events it took part in, drawn and listed; an alias's address
+    redirects to the actor's own."""
     found = event_service.get_actor(db.session, slug)
     if found is None:
-        abort(404, description="There is no actor at this address.")
+        return _redirect_alias(slug)
     appearances = event_service.actor_events(db.session, found)
-    return render_template("actors/show.html", actor=found, appearances=appearances)
+    vocabulary = load_vocabulary(db.session)
+    chart = _actor_chart(db.session, found, len(appearances), vocabulary, dt.date.today())
+    page = dict(actor=found, appearances=appearances, chart=chart, vocabulary=vocabulary)
+    return render_template("actors/show.html", **page, draw_limit=DRAW_LIMIT)
+
+
+@bp.get("/categories")
+def categories():
+    """Every category, what it covers and how many published events it holds."""
+    rows = event_service.category_counts(db.session)
+    return render_template("pages/categories.html", categories=rows)
+
+
+@bp.get("/kinds")
+def kinds():
+    """Every kind of actor with its actors, the most active first."""
+    return render_template("pages/kinds.html", kinds=event_service.actors_by_kind(db.session))
+
+
+def _redirect_alias(slug: str):
+    """A permanent redirect from an alias's address to its actor's, or a 404."""
+    named = event_service.find_actor_by_name(db.session, slug)
+    if named is None:
+        abort(404, description="There is no actor at this address.")
+    return redirect(url_for("pages.actor", slug=named.slug), 301)
+
+
+def _actor_chart(
+    session: Session, actor: Actor, count: int, vocabulary: Vocabulary, today: dt.date
+) -> TimelineChart | None:
+    """The actor's events drawn on their own time axis; None when it has none, or too many to
+    draw one by one (the timeline page counts those instead)."""
+    if not 0 < count <= DRAW_LIMIT:
+        return None
+    where = EventFilter(actors=(actor,))
+    span = window(session, EventQuery(where), today)
+    drawn = timeline_service.drawn_events(session, where, LaneBy.CATEGORY, DRAW_LIMIT)
+    return drawing(TimeAxis(*span), lane_labels(vocabulary, LaneBy.CATEGORY), drawn, today)

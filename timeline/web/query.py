@@ -87,9 +87,18 @@ def _status(args: MultiDict, errors: dict[str, str]) -> Status:
     return Status.PUBLISHED
 
 
+def _nul_characters(args: MultiDict) -> dict[str, str]:
+    # PostgreSQL refuses text holding NUL, so it is turned away here rather than as a 500.
+    return {
+        key: "holds a NUL character (\\0), which no event can match"
+        for key in FILTER_PARAMETERS
+        if any("\x00" in value for value in args.getlist(key))
+    }
+
+
 def event_filter(session: Session, args: MultiDict, vocabulary: Vocabulary) -> EventFilter:
     """The filter the query string asks for; raises BadParameters naming every bad one."""
-    errors: dict[str, str] = {}
+    errors = _nul_characters(args)
     first, last = _date(args, "from", errors), _date(args, "to", errors)
     if first and last and last.latest < first.earliest:
         errors["to"] = f"{last} is before 'from' ({first})"

@@ -11,7 +11,7 @@ from timeline.costmodel.compute import Part
 from timeline.costmodel.prices import Trend
 from timeline.costmodel.projection import Projection
 from timeline.costmodel.scenarios import Consistency
-from timeline.domain import Event, EventActor, Source
+from timeline.domain import Actor, Event, EventActor, Role, Source
 from timeline.domain.costs import ApiPrice as ApiPriceRow
 from timeline.domain.costs import Gpu
 from timeline.domain.costs import LlmPrice as LlmPriceRow
@@ -268,3 +268,40 @@ def run_json(check: RunCheck) -> dict[str, Any]:
         "predicted_over_measured": _rounded(check.ratio),
         "note": run.note, "source": run.source,
     }  # fmt: skip
+
+
+# The roles that make an actor the one who holds the event: it carries it out, or is a side.
+LD_ORGANIZERS = (Role.SUBJECT, Role.PARTY)
+
+
+def _ld_actor(actor: Actor) -> dict[str, Any]:
+    kind = "Person" if actor.kind == "person" else "Organization"
+    url = url_for("pages.actor", slug=actor.slug, _external=True)
+    return {"@type": kind, "name": actor.name, "url": url}
+
+
+def _ld_source(source: Source) -> dict[str, Any]:
+    publisher = {"@type": "Organization", "name": source.publisher} if source.publisher else None
+    found = {"name": source.title, "publisher": publisher, "datePublished": source.published}
+    return {"@type": "CreativeWork", "url": source.url} | {k: v for k, v in found.items() if v}
+
+
+def event_linked_data(event: Event) -> dict[str, Any]:
+    """An event as schema.org JSON-LD. Dates keep their precision ("2024-03" stays a month), as
+    ISO 8601 and schema.org allow; the sources are the works it is the subject of."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "description": event.summary,
+        "startDate": event.start,
+        "eventStatus": "https://schema.org/EventScheduled",  # it happened as it was dated
+        "url": url_for("pages.event", slug=event.slug, _external=True),
+        "subjectOf": [_ld_source(source) for source in event.sources],
+    }
+    if event.end:
+        data["endDate"] = event.end
+    organizers = [_ld_actor(link.actor) for link in event.links if link.role in LD_ORGANIZERS]
+    if organizers:
+        data["organizer"] = organizers
+    return data

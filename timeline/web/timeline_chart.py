@@ -102,7 +102,8 @@ def counting_precision(first: dt.date, last: dt.date) -> Precision:
 
 
 def _clamped(time: TimeAxis, day: dt.date) -> float:
-    return time.x(min(max(day, time.first), time.last + ONE_DAY))
+    """A day's x, held to the plot: what lies outside the window is drawn up to its edge."""
+    return min(max(time.x(max(day, time.first)), time.left), time.right)
 
 
 def _shape(time: TimeAxis, drawn: DrawnEvent, today: dt.date) -> tuple[str, float, float, float]:

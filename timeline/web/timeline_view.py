@@ -50,6 +50,26 @@ class TimelineView:
     def next_url(self) -> str | None:
         return next_page_url("pages.index", self.page.next) if self.page.next else None
 
+    @property
+    def moves(self) -> dict[str, str]:
+        """Links that move the window: a window's length earlier or later, zoom in or out."""
+        if self.window is None:
+            return {}
+        first, last = self.window
+        length = last - first + dt.timedelta(days=1)
+        quarter = length / 4
+        windows = {
+            "earlier": (first - length, first - dt.timedelta(days=1)),
+            "zoom-in": (first + quarter, last - quarter),
+            "zoom-out": (first - length / 2, last + length / 2),
+            "later": (last + dt.timedelta(days=1), last + length),
+        }
+        return {
+            name: view_url("pages.index", **{"from": a.isoformat(), "to": b.isoformat()})
+            for name, (a, b) in windows.items()
+            if dt.date(1, 1, 1) < a <= b < dt.date(9999, 1, 1)
+        }
+
 
 def window(session: Session, query: EventQuery, today: dt.date) -> tuple[dt.date, dt.date]:
     """The window asked for; where `from` or `to` is left out, the matching events' extent,
