@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app timeline
 
-.PHONY: run test bench bench-cost clean
+.PHONY: run test bench bench-cost bench-timeline clean
 
 run: $(VENV)/.run  ## create the environment, migrate, seed an empty database, serve on :5000
 	$(FLASK) db upgrade
@@ -17,6 +17,9 @@ test: $(VENV)/.dev  ## lint, then the whole suite (SQLite, or TIMELINE_TEST_DATA
 
 bench: $(VENV)/.dev  ## list-page and API timings on a synthetic database
 	$(BIN)/python bench/events_list.py
+
+bench-timeline: $(VENV)/.dev  ## the timeline page, search and CSV at 100,000 synthetic events
+	$(BIN)/python bench/timeline_page.py
 
 bench-cost: $(VENV)/.dev  ## one cost evaluation, one projection, and the cost pages' requests
 	$(BIN)/python bench/cost_model.py

@@ -78,7 +78,7 @@ def test_read_filter_open_and_follow_the_json(seeded, live_server, page):
     expect(page.get_by_role("link", name="Fran Drescher")).to_be_visible()
     shot(page, "event")
 
-    page.get_by_role("link", name="JSON", exact=True).click()
+    page.get_by_role("link", name="This event as JSON").click()
     body = json.loads(page.locator("body").inner_text())
     assert body["event"]["start"] == "2023-07-14" and body["event"]["end"] == "2023-11-09"
 

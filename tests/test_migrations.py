@@ -21,7 +21,8 @@ TABLES = {
 
 
 def schema_drift(connection) -> list:
-    context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include_object})
+    options = {"compare_type": True, "include_object": include_object}
+    context = MigrationContext.configure(connection, opts=options)
     return compare_metadata(context, db.metadata)
 
 

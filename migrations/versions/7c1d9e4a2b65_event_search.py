@@ -1,5 +1,5 @@
 """full-text search over events: an actor_names column, then SQLite FTS5 or a PostgreSQL GIN
-index over title, summary and actor_names; a long_span flag and index for window queries
+index over title, summary and actor_names; a long_span flag and a covering window index
 
 Written by hand: neither index is part of the models' metadata (each exists on one database
 only), so autogenerate skips them by name (see timeline.db.include_object).
@@ -87,7 +87,10 @@ LONG_SPAN = {
 def upgrade():
     op.add_column('events', sa.Column('actor_names', sa.Text(), server_default='', nullable=False))
     op.add_column('events', sa.Column('long_span', sa.Boolean(), server_default=sa.false(), nullable=False))
-    op.create_index('ix_events_status_long_span_ends_on', 'events', ['status', 'long_span', 'ends_on'])
+    op.create_index(
+        'ix_events_window', 'events',
+        ['status', 'starts_on', 'ends_on', 'long_span', 'category', 'start'],
+    )
     connection = op.get_bind()
     op.execute(f"UPDATE events SET long_span = ({LONG_SPAN[connection.dialect.name]})")
     _backfill_actor_names(connection)
@@ -108,7 +111,7 @@ def downgrade():
         op.execute("DROP TABLE IF EXISTS events_fts")
     elif connection.dialect.name == 'postgresql':
         op.execute("DROP INDEX IF EXISTS ix_events_search")
-    op.drop_index('ix_events_status_long_span_ends_on', table_name='events')
+    op.drop_index('ix_events_window', table_name='events')
     with op.batch_alter_table('events') as batch_op:
         batch_op.drop_column('long_span')
         batch_op.drop_column('actor_names')

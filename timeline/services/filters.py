@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.orm import Session
 
 from timeline.domain import Actor, Event, EventActor, Status
@@ -31,6 +31,7 @@ class EventFilter:
     kinds: tuple[str, ...] = ()
     search: SearchQuery | None = None
     status: Status = Status.PUBLISHED
+    found: tuple[int, ...] | None = None  # the search's matches, once run (see resolved)
 
     def without(self, name: str) -> EventFilter:
         """The same filter with one facet cleared, to count that facet's other values."""
@@ -46,7 +47,7 @@ def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
     """The WHERE clauses for a filter, on the events table."""
     found: list[ColumnElement[bool]] = [Event.status == where.status]
     if where.windowed:
-        found += _overlaps(where.first, where.last)
+        found.append(_overlaps(where))
     if where.categories:
         found.append(Event.category.in_(where.categories))
     for actor in where.actors:
@@ -55,21 +56,40 @@ def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
         )
     if where.kinds:
         found.append(_has_actor_of_kind(where.kinds))
-    if where.search is not None:
+    if where.found is not None:
+        found.append(Event.id.in_(where.found))
+    elif where.search is not None:
         found.append(matches(session.get_bind().dialect.name, where.search))
     return found
 
 
-def _overlaps(first: dt.date, last: dt.date) -> list[ColumnElement[bool]]:
-    """Events that may cover a day in [first, last]. A short event (LONG_SPAN_DAYS at most)
-    that overlaps must start at most that many days before `first`, which bounds the index
-    range to read; long events are few and found by their own index."""
+def resolved(session: Session, where: EventFilter, most: int = 5_000) -> EventFilter:
+    """The filter with its full-text search run once, for a view that asks several questions
+    of it (counts, extent, drawing, list): each then reads a list of ids instead of searching
+    again. A search matching more than `most` events is left to run inside each query."""
+    if where.search is None or where.found is not None:
+        return where
+    dialect = session.get_bind().dialect.name
+    ids = list(
+        session.scalars(select(Event.id).where(matches(dialect, where.search)).limit(most + 1))
+    )
+    return where if len(ids) > most else replace(where, found=tuple(ids))
+
+
+def _overlaps(where: EventFilter) -> ColumnElement[bool]:
+    """Events that may cover a day in the window.
+
+    A short event (LONG_SPAN_DAYS at most) that overlaps the window starts at most that many
+    days before it: the bound lets the window index skip everything older but the few long
+    and ongoing events.
+    """
+    first, last = where.first, where.last
     earliest_short_start = max(first, dt.date.min + SHORT) - SHORT
-    return [
+    return and_(
         Event.starts_on <= last,
         Event.ends_on >= first,
         or_(Event.starts_on >= earliest_short_start, Event.long_span),
-    ]
+    )
 
 
 def _has_actor_of_kind(kinds: tuple[str, ...]) -> ColumnElement[bool]:

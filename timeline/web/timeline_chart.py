@@ -201,7 +201,8 @@ def _cell(
     time: TimeAxis, bucket: Bucket, y: float, most: int, zoom: Callable[[str], str], coarse: bool
 ) -> Cell:
     if bucket.key == BEFORE:
-        x, width, text, href = time.left, 26.0, "begun before this window", None
+        # In the left margin, outside the window, where these events come from.
+        x, width, text, href = 6.0, time.left - 10, "begun before this window", None
     else:
         period = PartialDate.parse(bucket.key)
         x = _clamped(time, period.earliest)
@@ -220,8 +221,8 @@ def counts(
     today: dt.date,
 ) -> TimelineChart:
     """Counts per period in each lane. Counts of coarser dates (an event known only to 2024
-    when months are counted) and of events begun before the window get a second row, so no
-    event is counted in a period it may not belong to."""
+    when months are counted) get a second row, so no event is counted in a period it may not
+    belong to; events begun before the window are counted in the left margin."""
     chart = TimelineChart("", "", time, [], per=per.value, today_x=_today(time, today))
     most = max((b.count for b in buckets), default=1)
     top = 0.0
@@ -229,13 +230,15 @@ def counts(
         mine = [b for b in buckets if b.lane == slug]
         if not mine:
             continue
-        fine = [b for b in mine if b.key != BEFORE and len(b.key) == KEY_LENGTH[per]]
+        fine = [b for b in mine if b.key == BEFORE or len(b.key) == KEY_LENGTH[per]]
         rows = [fine, [b for b in mine if b not in fine]]
         rows = [row for row in rows if row]
         for index, row in enumerate(rows):
             y = top + LANE_HEAD + index * ROW
-            coarse = row is not fine
-            chart.cells += [_cell(time, bucket, y, most, zoom, coarse) for bucket in row]
+            chart.cells += [
+                _cell(time, bucket, y, most, zoom, row is not fine or bucket.key == BEFORE)
+                for bucket in row
+            ]
         total = sum(b.count for b in mine)
         height = LANE_HEAD + len(rows) * ROW
         chart.lanes.append(Lane(slug, label, top, height, total, colour % LANE_COLOURS))

@@ -4,7 +4,7 @@ chart on the same axis, and a page of the same events as a list."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from flask import url_for
@@ -16,6 +16,7 @@ from timeline.services import timeline as timeline_service
 from timeline.services.costs import CostData
 from timeline.services.events import EventPage, EventQuery
 from timeline.services.facets import Facets, facets
+from timeline.services.filters import resolved
 from timeline.services.timeline import NO_ACTOR, LaneBy
 from timeline.services.vocabulary import Vocabulary
 from timeline.web.charts import CostChart, TimeAxis, cost_chart
@@ -30,6 +31,7 @@ from timeline.web.timeline_chart import (
 )
 
 COST_CHART_HEIGHT = 220
+COUNTED_PAGE = 50  # list page size when the drawing shows counts rather than the events
 
 
 @dataclass
@@ -127,7 +129,10 @@ def timeline_view(
     session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary, today: dt.date
 ) -> TimelineView:
     """Everything the timeline page shows for one query."""
+    query = replace(query, where=resolved(session, query.where))
     counted = facets(session, query.where, vocabulary)
+    if counted.total > DRAW_LIMIT and query.limit == DRAW_LIMIT:
+        query = replace(query, limit=COUNTED_PAGE)  # the list is a sample: keep it light
     page = event_service.list_events(session, query)
     span = window(session, query, today) if counted.total else None
     if span is None:
