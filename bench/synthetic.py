@@ -49,7 +49,7 @@ EVENTS = table(
     column("summary", Text), column("category", String), column("start", String),
     column("end", String), column("precision", String), column("ongoing", Boolean),
     column("starts_on", Date), column("ends_on", Date), column("status", String),
-    column("actor_names", Text), column("long_span", Boolean),
+    column("actor_names", Text), column("actor_kinds", String), column("long_span", Boolean),
 )  # fmt: skip
 LINKS = table(
     "event_actors", column("event_id", Integer), column("actor_id", Integer),
@@ -249,6 +249,7 @@ class Actors:
     ids: list[int]
     by_kind: dict[str, list[int]]
     name: dict[int, str]
+    kind: dict[int, str]
     known_as: dict[int, list[str]]
     pools: dict[str, list[int]]  # by role, and by category for the first actor
 
@@ -290,7 +291,7 @@ def _make_actors(conn: Connection, rng: random.Random, count: int) -> Actors:
     weights = [KIND_WEIGHTS.get(kind, 1) for kind in kinds]
     actor_id = _max_id(conn, ACTORS)
     alias_id = _max_id(conn, ALIASES)
-    actors = Actors([], {}, {}, {}, {})
+    actors = Actors([], {}, {}, {}, {}, {})
     actor_rows, alias_rows = [], []
     for kind in rng.choices(kinds, weights, k=count):
         actor_id += 1
@@ -301,6 +302,7 @@ def _make_actors(conn: Connection, rng: random.Random, count: int) -> Actors:
         actors.ids.append(actor_id)
         actors.by_kind.setdefault(kind, []).append(actor_id)
         actors.name[actor_id] = name
+        actors.kind[actor_id] = kind
         actors.known_as[actor_id] = [name]
         if rng.random() < 0.2:
             for alias in _aliases(rng, name, kind):
@@ -404,6 +406,7 @@ def _event_rows(
         "ongoing": span.ongoing, "starts_on": span.earliest, "ends_on": span.latest,
         "status": "published", "actor_names": " ".join(known),
         "long_span": span.ongoing or (span.latest - span.earliest).days > LONG_SPAN_DAYS,
+        "actor_kinds": " " + " ".join(dict.fromkeys(actors.kind[a] for a, _ in cast)) + " ",
     }  # fmt: skip
     links = [
         {"event_id": event_id, "actor_id": actor, "role": role, "position": position}

@@ -57,6 +57,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000, help="synthetic events to add")
     parser.add_argument("--database", type=Path, help="SQLite file (default: under the temp dir)")
+    parser.add_argument("--url", help="a database URL instead, e.g. postgresql://postgres@/bench")
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per URL")
     args = parser.parse_args()
     if args.database is None:
@@ -66,7 +67,7 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def prepare(app: Flask, wanted: int, path: Path) -> None:
+def prepare(app: Flask, wanted: int, path: Path | str) -> None:
     """Migrate, then seed and fill unless the file already holds `wanted` events.
 
     A file holding fewer is topped up rather than deleted: --database may name a file
@@ -197,8 +198,9 @@ def print_table(rows: list[tuple[Case, Timing | None]]) -> None:
 def main() -> None:
     args = parse_args()
     args.database.parent.mkdir(parents=True, exist_ok=True)
-    app = create_app({"DATABASE_URL": f"sqlite:///{args.database}", "SECRET_KEY": "bench"})
-    prepare(app, args.events, args.database)
+    url = args.url or f"sqlite:///{args.database}"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    prepare(app, args.events, args.url or args.database)
     with app.app_context():
         todo = cases(db.engine)
     client = app.test_client()

@@ -338,3 +338,20 @@ def test_a_crowded_window_is_drawn_as_counts_that_zoom_in(session, client):
     cells = re.findall(r'aria-label="(\d+) events? in [A-Z][a-z]+ 2024: zoom in"', html)
     assert sum(map(int, cells)) == 160
     assert html.count('class="event') <= 160  # the list pages on; it does not hold all 161
+
+
+def test_kind_lanes_follow_the_first_actor_and_kind_filters_follow_a_kind_change(session, client):
+    person = make_actor(session, name="Ada Moreno", kind="person")
+    studio = make_actor(session, name="Northlight Pictures", kind="studio")
+    event = make_event(
+        session, "2024-05-01", title="Ada Moreno joins Northlight",
+        actors=[(person, Role.SUBJECT), (studio, Role.PARTY)],
+    )  # fmt: skip
+    html = client.get("/?lanes=kind").get_data(as_text=True)
+    lanes = re.findall(r'class="lane-label[^"]*"[^>]*>([^<]+)<', html)
+    assert [lane.strip() for lane in lanes] == ["Person"]
+    assert slugs(client, "/api/events?kind=studio") == [event.slug]
+    studio.kind = "ai-company"
+    session.commit()
+    assert slugs(client, "/api/events?kind=studio") == []
+    assert slugs(client, "/api/events?kind=ai-company&kind=guild") == [event.slug]

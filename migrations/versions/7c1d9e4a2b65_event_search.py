@@ -1,5 +1,9 @@
-"""full-text search over events: an actor_names column, then SQLite FTS5 or a PostgreSQL GIN
-index over title, summary and actor_names; a long_span flag and a covering window index
+"""full-text search over events: actor_names, then SQLite FTS5 or a PostgreSQL GIN index over
+title, summary and actor_names; actor_kinds, a long_span flag and a covering window index
+
+actor_names and actor_kinds copy the actors' names, aliases and kinds onto each event
+(timeline.domain.copies keeps them current); long_span marks events that may cover more than
+366 days, so a window query can skip older short events inside the window index.
 
 Written by hand: neither index is part of the models' metadata (each exists on one database
 only), so autogenerate skips them by name (see timeline.db.include_object).
@@ -57,22 +61,26 @@ CREATE INDEX ix_events_search ON events USING gin (
 )"""
 
 
-def _backfill_actor_names(connection) -> None:
+def _backfill_actor_copies(connection) -> None:
     rows = connection.execute(sa.text("""
-        SELECT ea.event_id, a.name, al.name
+        SELECT ea.event_id, a.name, a.kind, al.name
         FROM event_actors ea
         JOIN actors a ON a.id = ea.actor_id
         LEFT JOIN actor_aliases al ON al.actor_id = a.id
         ORDER BY ea.event_id, ea.position, al.name
     """))
     names: dict[int, dict[str, None]] = {}
-    for event_id, name, alias in rows:
-        seen = names.setdefault(event_id, {})
-        seen[name] = None
+    kinds: dict[int, dict[str, None]] = {}
+    for event_id, name, kind, alias in rows:
+        names.setdefault(event_id, {})[name] = None
+        kinds.setdefault(event_id, {})[kind] = None
         if alias:
-            seen[alias] = None
-    update = sa.text("UPDATE events SET actor_names = :names WHERE id = :id")
-    params = [{"id": k, "names": " ".join(v)} for k, v in names.items()]
+            names[event_id][alias] = None
+    update = sa.text("UPDATE events SET actor_names = :names, actor_kinds = :kinds WHERE id = :id")
+    params = [
+        {"id": k, "names": " ".join(v), "kinds": f" {' '.join(kinds[k])} "}
+        for k, v in names.items()
+    ]
     if params:
         connection.execute(update, params)
 
@@ -86,14 +94,15 @@ LONG_SPAN = {
 
 def upgrade():
     op.add_column('events', sa.Column('actor_names', sa.Text(), server_default='', nullable=False))
+    op.add_column('events', sa.Column('actor_kinds', sa.String(length=400), server_default='', nullable=False))
     op.add_column('events', sa.Column('long_span', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_index(
         'ix_events_window', 'events',
-        ['status', 'starts_on', 'ends_on', 'long_span', 'category', 'start'],
+        ['status', 'starts_on', 'ends_on', 'long_span', 'category', 'start', 'actor_kinds'],
     )
     connection = op.get_bind()
     op.execute(f"UPDATE events SET long_span = ({LONG_SPAN[connection.dialect.name]})")
-    _backfill_actor_names(connection)
+    _backfill_actor_copies(connection)
     if connection.dialect.name == 'sqlite':
         op.execute(FTS_TABLE)
         for ddl in SEARCH_TRIGGERS.values():
@@ -114,4 +123,5 @@ def downgrade():
     op.drop_index('ix_events_window', table_name='events')
     with op.batch_alter_table('events') as batch_op:
         batch_op.drop_column('long_span')
+        batch_op.drop_column('actor_kinds')
         batch_op.drop_column('actor_names')

@@ -1,5 +1,6 @@
 """The domain: partial dates, events, actors and their vocabularies, and the cost model's data."""
 
+from timeline.domain import copies  # noqa: F401  (registers the flush listener)
 from timeline.domain.actors import Actor, ActorAlias, ActorKind
 from timeline.domain.costs import (
     ApiPrice,

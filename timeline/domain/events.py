@@ -16,13 +16,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     false,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline.db import Base, created_at, intpk, slug, updated_at
-from timeline.domain.actors import URL_CHECK, Actor, ActorAlias
+from timeline.domain.actors import URL_CHECK, Actor
 from timeline.domain.dates import PartialDate, Precision, Span
 
 LONG_SPAN_DAYS = 366  # a year known only as a year covers 366 days at most
@@ -104,7 +103,8 @@ class Event(Base):
         # Covers the window test and what counting needs (lane, start text), so facets and the
         # drawing's counts read the index alone, never the wide event rows.
         Index(
-            "ix_events_window", "status", "starts_on", "ends_on", "long_span", "category", "start"
+            "ix_events_window",
+            *("status", "starts_on", "ends_on", "long_span", "category", "start", "actor_kinds"),
         ),
     )
 
@@ -124,9 +124,11 @@ class Event(Base):
     long_span: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     status: Mapped[Status] = mapped_column(_vocabulary(Status, "status"), default=Status.DRAFT)
     notes: Mapped[str | None] = mapped_column(Text)
-    # The names and aliases of the event's actors, copied here so one full-text index over the
-    # events table can find an event by who took part (kept current by `_keep_actor_names`).
+    # Copies of the actors' names and aliases, and of their kinds (" studio person ", first
+    # actor first), so the full-text index, the kind filter and kind counts read the events
+    # table alone. timeline.domain.copies keeps them current.
     actor_names: Mapped[str] = mapped_column(Text, default="", server_default="")
+    actor_kinds: Mapped[str] = mapped_column(String(400), default="", server_default="")
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
 
@@ -193,41 +195,3 @@ class Source(Base):
 
     event: Mapped[Event] = relationship(back_populates="sources")
 
-
-def names_of(event_: Event) -> str:
-    """Every name and alias of the event's actors, in link order, each once."""
-    names: dict[str, None] = {}
-    for link in event_.links:
-        names[link.actor.name] = None
-        names.update(dict.fromkeys(alias.name for alias in link.actor.aliases))
-    return " ".join(names)
-
-
-def _events_touched(session: Session) -> set[Event]:
-    """Events whose actors' names may have changed in this flush."""
-    touched: set[Event] = set()
-    for obj in (*session.new, *session.dirty):
-        if isinstance(obj, Event):
-            touched.add(obj)
-        elif isinstance(obj, EventActor) and obj.event is not None:
-            touched.add(obj.event)
-        elif isinstance(obj, Actor):
-            touched.update(link.event for link in obj.links)
-        elif isinstance(obj, ActorAlias) and obj.actor is not None:
-            touched.update(link.event for link in obj.actor.links)
-    for obj in session.deleted:
-        if isinstance(obj, ActorAlias) and obj.actor is not None:
-            touched.update(link.event for link in obj.actor.links)
-    return touched
-
-
-@event.listens_for(Session, "before_flush")
-def _keep_actor_names(session: Session, _context, _instances) -> None:
-    """Refresh `actor_names` on every flush that can change it, whichever code path writes:
-    the importer, a form or a test factory cannot forget to."""
-    with session.no_autoflush:
-        for touched in _events_touched(session):
-            if touched not in session.deleted:
-                names = names_of(touched)
-                if touched.actor_names != names:
-                    touched.actor_names = names

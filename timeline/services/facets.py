@@ -3,9 +3,10 @@ filter form's choices."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from timeline.domain import Actor, Event, EventActor
@@ -63,14 +64,18 @@ def _category_counts(session: Session, where: EventFilter) -> dict[str, int]:
 
 
 def _kind_counts(session: Session, where: EventFilter) -> dict[str, int]:
+    # Grouped by the event's set of kinds (few distinct sets, read from the window index),
+    # then split: each event counts once for every kind among its actors.
     statement = (
-        select(Actor.kind, func.count(distinct(Event.id)))
-        .join(EventActor, EventActor.event_id == Event.id)
-        .join(Actor, Actor.id == EventActor.actor_id)
+        select(Event.actor_kinds, func.count())
         .where(*clauses(session, where.without("kinds")))
-        .group_by(Actor.kind)
+        .group_by(Event.actor_kinds)
     )
-    return {key: count for key, count in session.execute(statement)}
+    counts: Counter[str] = Counter()
+    for kinds, count in session.execute(statement):
+        for kind in kinds.split():
+            counts[kind] += count
+    return counts
 
 
 def _actor_counts(session: Session, where: EventFilter) -> list[FacetValue]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from timeline.domain import Actor, Event, EventActor, Status
@@ -55,7 +55,9 @@ def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
             Event.id.in_(select(EventActor.event_id).where(EventActor.actor_id == actor.id))
         )
     if where.kinds:
-        found.append(_has_actor_of_kind(where.kinds))
+        found.append(
+            or_(*(Event.actor_kinds.contains(f" {k} ", autoescape=True) for k in where.kinds))
+        )
     if where.found is not None:
         found.append(Event.id.in_(where.found))
     elif where.search is not None:
@@ -89,12 +91,4 @@ def _overlaps(where: EventFilter) -> ColumnElement[bool]:
         Event.starts_on <= last,
         Event.ends_on >= first,
         or_(Event.starts_on >= earliest_short_start, Event.long_span),
-    )
-
-
-def _has_actor_of_kind(kinds: tuple[str, ...]) -> ColumnElement[bool]:
-    return exists(
-        select(EventActor.event_id)
-        .join(Actor, Actor.id == EventActor.actor_id)
-        .where(EventActor.event_id == Event.id, Actor.kind.in_(kinds))
     )

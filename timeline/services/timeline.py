@@ -4,13 +4,14 @@ themselves when few enough to draw one by one, or their counts per period and la
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import ColumnElement, case, func, literal, literal_column, select
 from sqlalchemy.orm import Session
 
-from timeline.domain import Actor, Event, EventActor
+from timeline.domain import Event
 from timeline.domain.dates import Precision, Span, span_of
 from timeline.services.events import CHRONOLOGY
 from timeline.services.filters import EventFilter, clauses
@@ -45,19 +46,17 @@ class Bucket:
     count: int
 
 
-def lane_of(lane_by: LaneBy) -> ColumnElement[str]:
-    """An event's lane: its category, or the kind of its first-listed actor."""
+def _lane_column(lane_by: LaneBy) -> ColumnElement[str]:
+    """What an event's lane is read from: its category, or its actors' kinds."""
+    return Event.category if lane_by is LaneBy.CATEGORY else Event.actor_kinds
+
+
+def lane_of(lane_by: LaneBy, value: str) -> str:
+    """An event's lane from that column: the category, or the first-listed actor's kind."""
     if lane_by is LaneBy.CATEGORY:
-        return Event.category
-    first_kind = (
-        select(Actor.kind)
-        .join(EventActor, EventActor.actor_id == Actor.id)
-        .where(EventActor.event_id == Event.id)
-        .order_by(EventActor.position)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return func.coalesce(first_kind, literal(NO_ACTOR))
+        return value
+    kinds = value.split()
+    return kinds[0] if kinds else NO_ACTOR
 
 
 def extent(session: Session, where: EventFilter, today: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -77,7 +76,7 @@ def drawn_events(
     session: Session, where: EventFilter, lane_by: LaneBy, limit: int
 ) -> list[DrawnEvent]:
     """At most `limit` of the filter's events, oldest first, with what the drawing needs."""
-    lane = lane_of(lane_by).label("lane")
+    lane = _lane_column(lane_by).label("lane")
     statement = (
         select(Event.slug, Event.title, Event.start, Event.end, Event.ongoing, lane)
         .where(*clauses(session, where))
@@ -85,7 +84,12 @@ def drawn_events(
         .limit(limit)
     )
     return [
-        DrawnEvent(row.slug, row.title, span_of(row.start, row.end, row.ongoing), row.lane)
+        DrawnEvent(
+            row.slug,
+            row.title,
+            span_of(row.start, row.end, row.ongoing),
+            lane_of(lane_by, row.lane),
+        )
         for row in session.execute(statement)
     ]
 
@@ -103,7 +107,7 @@ def bucket_counts(
         (Event.starts_on < where.first, literal(BEFORE)),
         else_=func.substr(Event.start, 1, KEY_LENGTH[precision]),
     ).label("bucket_key")
-    lane = lane_of(lane_by).label("bucket_lane")
+    lane = _lane_column(lane_by).label("bucket_lane")
     # Grouped by output name: PostgreSQL would not see two renderings of an expression with
     # bound parameters as the same expression.
     statement = (
@@ -111,4 +115,7 @@ def bucket_counts(
         .where(*clauses(session, where))
         .group_by(literal_column("bucket_lane"), literal_column("bucket_key"))
     )
-    return [Bucket(lane, key, count) for lane, key, count in session.execute(statement)]
+    counts: Counter[tuple[str, str]] = Counter()
+    for value, key, count in session.execute(statement):
+        counts[lane_of(lane_by, value), key] += count
+    return [Bucket(lane, key, count) for (lane, key), count in counts.items()]

@@ -1,0 +1,61 @@
+"""Copies of actor data on each event, refreshed on every flush that can change them.
+
+`actor_names` (names and aliases) feeds full-text search; `actor_kinds` (" studio person ",
+each kind once, the first actor's first) serves the kind filter, kind counts and kind lanes.
+Both would otherwise need a join per event, which the window index cannot cover.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from timeline.domain.actors import Actor, ActorAlias
+from timeline.domain.events import Event, EventActor
+
+
+def names_of(event_: Event) -> str:
+    """Every name and alias of the event's actors, in link order, each once."""
+    names: dict[str, None] = {}
+    for link in event_.links:
+        names[link.actor.name] = None
+        names.update(dict.fromkeys(alias.name for alias in link.actor.aliases))
+    return " ".join(names)
+
+
+def kinds_of(event_: Event) -> str:
+    """The kinds of the event's actors in link order, each once, space-delimited at both ends
+    so that " studio " matches a whole kind."""
+    kinds = dict.fromkeys(link.actor.kind for link in event_.links)
+    return f" {' '.join(kinds)} " if kinds else ""
+
+
+def _events_touched(session: Session) -> set[Event]:
+    """Events whose actors' names or kinds may have changed in this flush."""
+    touched: set[Event] = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Event):
+            touched.add(obj)
+        elif isinstance(obj, EventActor) and obj.event is not None:
+            touched.add(obj.event)
+        elif isinstance(obj, Actor):
+            touched.update(link.event for link in obj.links)
+        elif isinstance(obj, ActorAlias) and obj.actor is not None:
+            touched.update(link.event for link in obj.actor.links)
+    for obj in session.deleted:
+        if isinstance(obj, ActorAlias) and obj.actor is not None:
+            touched.update(link.event for link in obj.actor.links)
+    return touched
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_copies(session: Session, _context, _instances) -> None:
+    """Refresh the copies whichever code path writes: the importer, a form or a test factory
+    cannot forget to."""
+    with session.no_autoflush:
+        for touched in _events_touched(session):
+            if touched in session.deleted:
+                continue
+            names, kinds = names_of(touched), kinds_of(touched)
+            if (touched.actor_names, touched.actor_kinds) != (names, kinds):
+                touched.actor_names, touched.actor_kinds = names, kinds
