@@ -32,11 +32,18 @@ class Facets:
     actors: list[FacetValue]
 
 
-def facets(session: Session, where: EventFilter, vocabulary: Vocabulary) -> Facets:
+def facets(
+    session: Session,
+    where: EventFilter,
+    vocabulary: Vocabulary,
+    by_category: dict[str, int] | None = None,
+) -> Facets:
     """Counts for each choice. A category or kind counts as if it alone of its facet were
     chosen (so choosing another widens); an actor counts within the current matches (actors
-    combine with AND, so choosing another narrows)."""
-    by_category = _category_counts(session, where)
+    combine with AND, so choosing another narrows). `by_category` brings the category counts
+    when the caller has them already."""
+    if by_category is None:
+        by_category = _category_counts(session, where)
     chosen = where.categories or tuple(by_category)
     return Facets(
         total=sum(by_category.get(slug, 0) for slug in chosen),

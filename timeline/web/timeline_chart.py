@@ -120,6 +120,8 @@ def _shape(time: TimeAxis, drawn: DrawnEvent, today: dt.date) -> tuple[str, floa
     right = max(right, left + MIN_WIDTH)
     if span.end is None:
         return "band", left, right, (left, left)
+    if span.start.precision is Precision.DAY:
+        return "bar", left, right, (left, right)
     solid = (_clamped(time, span.start.latest + ONE_DAY), _clamped(time, span.end.earliest))
     return "bar", left, right, (min(solid), max(solid))
 

@@ -4,6 +4,7 @@ chart on the same axis, and a page of the same events as a list."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import groupby
@@ -19,7 +20,7 @@ from timeline.services.costs import CostData
 from timeline.services.events import EventPage, EventQuery
 from timeline.services.facets import Facets, facets
 from timeline.services.filters import resolved
-from timeline.services.timeline import NO_ACTOR, LaneBy
+from timeline.services.timeline import NO_ACTOR, Bucket, LaneBy
 from timeline.services.vocabulary import Vocabulary
 from timeline.web.charts import CostChart, TimeAxis, cost_chart
 from timeline.web.costs import observations
@@ -75,15 +76,16 @@ class TimelineView:
         }
 
 
-def window(session: Session, query: EventQuery, today: dt.date) -> tuple[dt.date, dt.date]:
+def window(session: Session, query: EventQuery, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """The window asked for; where `from` or `to` is left out, the matching events' extent,
     widened to whole months (or whole years over long spans) so the axis starts on a tick.
-    Only called when some event matches."""
+    None when an open window holds no event."""
     where = query.where
     first, last = where.first, where.last
     if first == dt.date.min or last == dt.date.max:
         found = timeline_service.extent(session, where, today)
-        assert found is not None
+        if found is None:
+            return None
         first = found[0] if first == dt.date.min else first
         last = found[1] if last == dt.date.max else last
         whole_years = (last - first).days > 3 * 366
@@ -107,15 +109,36 @@ def lane_labels(vocabulary: Vocabulary, lane_by: LaneBy) -> dict[str, str]:
 
 def _drawing(
     session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary,
-    span: tuple[dt.date, dt.date], total: int, today: dt.date,
+    span: tuple[dt.date, dt.date], total: int, today: dt.date, buckets: list[Bucket] | None,
 ) -> TimelineChart:  # fmt: skip
     time, labels = TimeAxis(*span), lane_labels(vocabulary, lane_by)
     if total <= DRAW_LIMIT:
         drawn = timeline_service.drawn_events(session, query.where, lane_by, DRAW_LIMIT)
         return drawing(time, labels, drawn, today)
     per = counting_precision(*span)
-    buckets = timeline_service.bucket_counts(session, query.where, lane_by, per)
+    if buckets is None:
+        buckets = timeline_service.bucket_counts(session, query.where, lane_by, per)
     return counts(time, labels, buckets, per, zoom_urls(), today)
+
+
+def _category_buckets(
+    session: Session, query: EventQuery, lane_by: LaneBy, span: tuple[dt.date, dt.date] | None
+) -> list[Bucket] | None:
+    """The drawing's counts, read before the facets when they can stand in for the category
+    counts (lanes by category, no category chosen): one pass over the window, not two."""
+    if span is None or lane_by is not LaneBy.CATEGORY or query.where.categories:
+        return None
+    per = counting_precision(*span)
+    return timeline_service.bucket_counts(session, query.where, lane_by, per)
+
+
+def _lane_totals(buckets: list[Bucket] | None) -> dict[str, int] | None:
+    if buckets is None:
+        return None
+    totals: Counter[str] = Counter()
+    for bucket in buckets:
+        totals[bucket.lane] += bucket.count
+    return dict(totals)
 
 
 def zoom_urls() -> Callable[[str], str]:
@@ -139,12 +162,13 @@ def timeline_view(
 ) -> TimelineView:
     """Everything the timeline page shows for one query."""
     query = replace(query, where=resolved(session, query.where))
-    counted = facets(session, query.where, vocabulary)
+    span = window(session, query, today)
+    buckets = _category_buckets(session, query, lane_by, span)
+    counted = facets(session, query.where, vocabulary, by_category=_lane_totals(buckets))
     if counted.total > DRAW_LIMIT and query.limit == DRAW_LIMIT:
         query = replace(query, limit=COUNTED_PAGE)  # the list is a sample: keep it light
     page = event_service.list_events(session, query)
-    span = window(session, query, today) if counted.total else None
-    if span is None:
+    if span is None or not counted.total:
         return TimelineView(counted, page, None, None, None, lane_by)
-    chart = _drawing(session, query, lane_by, vocabulary, span, counted.total, today)
+    chart = _drawing(session, query, lane_by, vocabulary, span, counted.total, today, buckets)
     return TimelineView(counted, page, span, chart, _cost_chart(session, span), lane_by)
