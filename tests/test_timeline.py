@@ -355,3 +355,38 @@ def test_kind_lanes_follow_the_first_actor_and_kind_filters_follow_a_kind_change
     session.commit()
     assert slugs(client, "/api/events?kind=studio") == []
     assert slugs(client, "/api/events?kind=ai-company&kind=guild") == [event.slug]
+
+
+PARAMETERS = ["from", "to", "category", "actor", "kind", "q", "status", "lanes", "limit", "cursor"]
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    args=st.lists(
+        st.tuples(st.sampled_from(PARAMETERS), st.text(max_size=30)), min_size=1, max_size=4
+    )
+)
+def test_no_typed_query_string_is_a_server_error(client, args):
+    for url in ("/", "/api/events", "/api/events.csv"):
+        response = client.get(url, query_string=args)
+        assert response.status_code in (200, 400), (url, args)
+        if url != "/" and response.status_code == 400:
+            assert set(response.get_json()["error"]["fields"]) <= set(PARAMETERS)
+
+
+@pytest.mark.parametrize("path", ["/events/a%00b", "/actors/a%00b", "/api/events/a%00b"])
+def test_a_nul_character_in_an_address_is_a_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_actor_counts_leave_out_drafts_with_or_without_filters(session, client):
+    studio = make_actor(session, name="Northlight Pictures", kind="studio")
+    for day in (1, 2, 3):
+        make_event(session, f"2024-05-0{day}", actors=[(studio, Role.SUBJECT)])
+    make_event(session, "2024-05-04", actors=[(studio, Role.SUBJECT)], status=Status.DRAFT)
+    pattern = rf'name="actor" value="{studio.slug}"[^>]*>\s*[^<]+<span class="n">(\d+)</span>'
+    for url in ("/", "/?from=2024-05"):
+        html = client.get(url).get_data(as_text=True)
+        assert re.search(pattern, html).group(1) == "3", url

@@ -1,4 +1,5 @@
-"""Reading events: windows, chronological order and keyset pages."""
+"""Reading events: keyset pages of a filter, streams for exports, one event and its related
+events, an actor's events, and the counts behind the category and actor-kind pages."""
 
 from __future__ import annotations
 

@@ -61,15 +61,17 @@ def lane_of(lane_by: LaneBy, value: str) -> str:
 
 def extent(session: Session, where: EventFilter, today: dt.date) -> tuple[dt.date, dt.date] | None:
     """The first and last day the filter's events cover; ongoing events reach today."""
-    closed_end = case((Event.ongoing, None), else_=Event.ends_on)
+    # Ongoing events end on date.max: telling them by that day, not by the `ongoing` column,
+    # keeps the query inside the window index.
+    closed_end = case((Event.ends_on == dt.date.max, None), else_=Event.ends_on)
     statement = select(
-        func.min(Event.starts_on), func.max(closed_end), func.max(case((Event.ongoing, 1), else_=0))
+        func.min(Event.starts_on), func.max(closed_end), func.max(Event.ends_on)
     ).where(*clauses(session, where))
-    first, last, ongoing = session.execute(statement).one()
+    first, last, latest = session.execute(statement).one()
     if first is None:
         return None
-    last = max(d for d in (last, today if ongoing else None, first) if d is not None)
-    return first, last
+    ongoing = latest == dt.date.max
+    return first, max(d for d in (last, today if ongoing else None, first) if d is not None)
 
 
 def drawn_events(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from timeline.web.query import BadParameters
@@ -31,6 +31,14 @@ def handle_bad_parameters(exc: BadParameters):
     return jsonify(error_json(400, "invalid query parameters", exc.fields)), 400
 
 
+def refuse_nul_in_path() -> None:
+    """No address on this site holds a NUL character, and PostgreSQL refuses to compare text
+    holding one: answer 404 before a view looks a slug up."""
+    if "\x00" in request.path:
+        abort(404, description="There is nothing at this address.")
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_nul_in_path)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(BadParameters, handle_bad_parameters)

@@ -1,4 +1,4 @@
-"""The HTML pages: the chronology, an event, an actor."""
+"""The HTML pages: the timeline, an event, an actor, and the category and actor-kind indexes."""
 
 from __future__ import annotations
 

@@ -99,6 +99,7 @@ def _nul_characters(args: MultiDict) -> dict[str, str]:
 def event_filter(session: Session, args: MultiDict, vocabulary: Vocabulary) -> EventFilter:
     """The filter the query string asks for; raises BadParameters naming every bad one."""
     errors = _nul_characters(args)
+    args = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in errors])
     first, last = _date(args, "from", errors), _date(args, "to", errors)
     if first and last and last.latest < first.earliest:
         errors["to"] = f"{last} is before 'from' ({first})"
