@@ -199,3 +199,15 @@ def test_axe_finds_nothing_serious(seeded, live_server, page, path):
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_keyboard_zoom_and_tooltips(seeded, live_server, page):
+    page.goto(live_server + "/?from=2023&to=2023")
+    page.locator("body").press("+")
+    expect(page).to_have_url(re.compile(r"from=2023-04-0[12]&to=2023-10-0[12]"))
+    page.locator("body").press("]")
+    expect(page).to_have_url(re.compile(r"from=2023-10"))
+    first_mark = page.locator("svg.timeline-chart a.mark").first
+    first_mark.focus()
+    expect(page.locator(".timeline-tip")).to_be_visible()
+    expect(page.locator(".timeline-tip")).to_have_text(first_mark.get_attribute("aria-label"))
