@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from tests.factories import make_actor, make_event
 from timeline.domain import ActorAlias, Role, Status
-from timeline.domain.dates import Precision, span_of
+from timeline.domain.dates import PartialDate, Precision, span_of
 from timeline.services.search import SearchError, SearchQuery, Term, fts5_expression
 from timeline.services.timeline import BEFORE, Bucket, DrawnEvent
 from timeline.web.charts import TimeAxis
@@ -390,3 +390,42 @@ def test_actor_counts_leave_out_drafts_with_or_without_filters(session, client):
     for url in ("/", "/?from=2024-05"):
         html = client.get(url).get_data(as_text=True)
         assert re.search(pattern, html).group(1) == "3", url
+
+
+def partial(day: dt.date, cut: int) -> str:
+    return day.isoformat()[:cut]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(first=st.dates(), last=st.dates(), cuts=st.tuples(*[st.sampled_from([4, 7, 10])] * 2))
+def test_any_calendar_window_draws_or_explains(seeded, client, first, last, cuts):
+    query = {"from": partial(first, cuts[0]), "to": partial(last, cuts[1])}
+    backwards = PartialDate.parse(query["to"]).latest < PartialDate.parse(query["from"]).earliest
+    for url in ("/", "/api/events"):
+        response = client.get(url, query_string=query)
+        assert response.status_code == (400 if backwards else 200), (url, query)
+
+
+@pytest.mark.parametrize(
+    "query", ["from=0002&to=9998", "from=0002&to=2024", "from=2024&to=9998", "from=9999-12-31"]
+)
+def test_windows_at_the_ends_of_the_calendar(seeded, client, query):
+    response = client.get(f"/?{query}")
+    assert response.status_code == 200
+
+
+def test_events_at_the_ends_of_the_calendar_have_pages(session, client):
+    studio = make_actor(session, name="Northlight Pictures", kind="studio")
+    events = [
+        make_event(session, "0001-01-10", actors=[(studio, Role.SUBJECT)]),
+        make_event(session, "9999-12-31", actors=[(studio, Role.SUBJECT)]),
+        make_event(session, "9999", actors=[(studio, Role.SUBJECT)]),
+        make_event(session, "9999-11", "9999-12", actors=[(studio, Role.SUBJECT)]),
+    ]
+    for event in events:
+        assert client.get(f"/events/{event.slug}").status_code == 200
+    assert client.get(f"/actors/{studio.slug}").status_code == 200
+    for query in ("", "?from=9999-12", "?from=9999-12-31", "?to=0001-01", "?from=9999"):
+        assert client.get(f"/{query}").status_code == 200, query

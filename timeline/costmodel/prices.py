@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 from collections.abc import Iterable
@@ -14,16 +15,17 @@ class NoPrice(LookupError):
     """No price record covers this GPU, directly or through the GPU it is priced like."""
 
 
+def _days_in(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
 def decimal_year(day: dt.date) -> float:
-    start = dt.date(day.year, 1, 1)
-    length = (dt.date(day.year + 1, 1, 1) - start).days
-    return day.year + (day - start).days / length
+    return day.year + (day.timetuple().tm_yday - 1) / _days_in(day.year)
 
 
 def from_decimal_year(year: float) -> dt.date:
     start = dt.date(int(year), 1, 1)
-    length = (dt.date(int(year) + 1, 1, 1) - start).days
-    return start + dt.timedelta(days=int((year % 1) * length))
+    return start + dt.timedelta(days=int((year % 1) * _days_in(int(year))))
 
 
 def midpoint(when: PartialDate) -> dt.date:

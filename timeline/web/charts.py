@@ -4,6 +4,7 @@ timeline page reuses it over its own window so the two line up."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
@@ -43,8 +44,16 @@ class TimeAxis:
     right: float = WIDTH - RIGHT
 
     def x(self, day: dt.date) -> float:
+        """Where the day begins."""
+        return self._at(decimal_year(day))
+
+    def x_after(self, day: dt.date) -> float:
+        """Where the day ends (computed, not as the next day's start: 9999-12-31 has none)."""
+        return self._at(decimal_year(day) + 1 / (366 if calendar.isleap(day.year) else 365))
+
+    def _at(self, year: float) -> float:
         span = decimal_year(self.last) - decimal_year(self.first)
-        share = (decimal_year(day) - decimal_year(self.first)) / span if span else 0
+        share = (year - decimal_year(self.first)) / span if span else 0
         return round(self.left + share * (self.right - self.left), 1)
 
     def contains(self, day: dt.date) -> bool:
@@ -61,20 +70,22 @@ class TimeAxis:
         return self._year_ticks(_year_step(self.last.year - self.first.year))
 
     def _day_ticks(self, step: int) -> list[Tick]:
-        ticks, day = [], self.first
-        while day <= self.last:
-            if day.day == 1 or (day - self.first).days % step == 0:
+        ticks = []
+        for offset in range((self.last - self.first).days + 1):
+            day = self.first + dt.timedelta(days=offset)
+            if day.day == 1 or offset % step == 0:
                 label = day.strftime("%b") if day.day == 1 else str(day.day)
                 ticks.append(Tick(self.x(day), label, day.day == 1))
-            day += dt.timedelta(days=1)
         return ticks
 
     def _month_ticks(self, step: int) -> list[Tick]:
-        ticks, day = [], dt.date(self.first.year, self.first.month, 1)
-        while day <= self.last:
+        ticks = []
+        months = (self.last.year - self.first.year) * 12 + self.last.month - self.first.month
+        for offset in range(months + 1):
+            month = self.first.month - 1 + offset
+            day = dt.date(self.first.year + month // 12, month % 12 + 1, 1)
             if day >= self.first and (day.month - 1) % step == 0:
                 ticks.append(Tick(self.x(day), _tick_label(day, step), day.month == 1))
-            day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
         return ticks
 
     def _year_ticks(self, step: int) -> list[Tick]:

@@ -21,7 +21,6 @@ from timeline.web.charts import WIDTH, Tick, TimeAxis
 DRAW_LIMIT = 150  # above this many events a window is drawn as counts
 ROW, LANE_HEAD, AXIS_SPACE, GAP = 22, 22, 28, 8
 CHAR_WIDTH, LABEL_CHARS, POINT_RADIUS, MIN_WIDTH = 6.2, 34, 5, 4
-ONE_DAY = dt.timedelta(days=1)
 LANE_COLOURS = 8  # .lane-0 to .lane-7 in site.css
 
 
@@ -102,8 +101,13 @@ def counting_precision(first: dt.date, last: dt.date) -> Precision:
 
 
 def _clamped(time: TimeAxis, day: dt.date) -> float:
-    """A day's x, held to the plot: what lies outside the window is drawn up to its edge."""
-    return min(max(time.x(max(day, time.first)), time.left), time.right)
+    """Where a day begins, held to the plot: what lies outside is drawn up to its edge."""
+    return min(max(time.x(day), time.left), time.right)
+
+
+def _clamped_after(time: TimeAxis, day: dt.date) -> float:
+    """Where a day ends, held to the plot."""
+    return min(max(time.x_after(day), time.left), time.right)
 
 
 def _shape(time: TimeAxis, drawn: DrawnEvent, today: dt.date) -> tuple[str, float, float, float]:
@@ -111,9 +115,9 @@ def _shape(time: TimeAxis, drawn: DrawnEvent, today: dt.date) -> tuple[str, floa
     span = drawn.span
     left = _clamped(time, span.earliest)
     if span.ongoing:
-        right = max(_clamped(time, max(today, span.earliest) + ONE_DAY), left + MIN_WIDTH)
+        right = max(_clamped_after(time, max(today, span.earliest)), left + MIN_WIDTH)
         return "ongoing", left, right, (left, right)
-    right = _clamped(time, span.latest + ONE_DAY)
+    right = _clamped_after(time, span.latest)
     if span.end is None and span.start.precision is Precision.DAY:
         middle = (left + right) / 2
         return "point", middle - POINT_RADIUS, middle + POINT_RADIUS, (middle, middle)
@@ -122,7 +126,7 @@ def _shape(time: TimeAxis, drawn: DrawnEvent, today: dt.date) -> tuple[str, floa
         return "band", left, right, (left, left)
     if span.start.precision is Precision.DAY:
         return "bar", left, right, (left, right)
-    solid = (_clamped(time, span.start.latest + ONE_DAY), _clamped(time, span.end.earliest))
+    solid = (_clamped_after(time, span.start.latest), _clamped(time, span.end.earliest))
     return "bar", left, right, (min(solid), max(solid))
 
 
@@ -208,7 +212,7 @@ def _cell(
     else:
         period = PartialDate.parse(bucket.key)
         x = _clamped(time, period.earliest)
-        width = max(_clamped(time, period.latest + ONE_DAY) - x, MIN_WIDTH)
+        width = max(_clamped_after(time, period.latest) - x, MIN_WIDTH)
         text, href = period.in_words(), zoom(bucket.key)
     opacity = round(0.2 + 0.8 * math.log1p(bucket.count) / math.log1p(max(most, 1)), 2)
     return Cell(bucket.lane, x, width, y, bucket.count, opacity, text, href, coarse)

@@ -3,6 +3,7 @@ chart on the same axis, and a page of the same events as a list."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from timeline.web.timeline_chart import (
 )
 
 COST_CHART_HEIGHT = 220
+ONE_DAY = dt.timedelta(days=1)
 COUNTED_PAGE = 50  # list page size when the drawing shows counts rather than the events
 
 
@@ -57,23 +59,33 @@ class TimelineView:
 
     @property
     def moves(self) -> dict[str, str]:
-        """Links that move the window: a window's length earlier or later, zoom in or out."""
+        """Links that move the window: a window's length earlier or later, zoom in or out.
+        A move that would leave the calendar (before year 1, after 9999) is left out."""
         if self.window is None:
             return {}
         first, last = self.window
-        length = last - first + dt.timedelta(days=1)
-        quarter = length / 4
-        windows = {
-            "earlier": (first - length, first - dt.timedelta(days=1)),
-            "zoom-in": (first + quarter, last - quarter),
-            "zoom-out": (first - length / 2, last + length / 2),
-            "later": (last + dt.timedelta(days=1), last + length),
+        length = last - first + ONE_DAY
+        quarter, half = dt.timedelta(days=length.days // 4), dt.timedelta(days=length.days // 2)
+        wanted = {
+            "earlier": ((first, -length), (first, -ONE_DAY)),
+            "zoom-in": ((first, quarter), (last, -quarter)),
+            "zoom-out": ((first, -half), (last, half)),
+            "later": ((last, ONE_DAY), (last, length)),
         }
-        return {
-            name: view_url("pages.index", **{"from": a.isoformat(), "to": b.isoformat()})
-            for name, (a, b) in windows.items()
-            if dt.date(1, 1, 1) < a <= b < dt.date(9999, 1, 1)
-        }
+        moves = {}
+        for name, (start, end) in wanted.items():
+            span = _shifted(*start), _shifted(*end)
+            if None not in span and span[0] <= span[1]:
+                to_from = {"from": span[0].isoformat(), "to": span[1].isoformat()}
+                moves[name] = view_url("pages.index", **to_from)
+        return moves
+
+
+def _shifted(day: dt.date, by: dt.timedelta) -> dt.date | None:
+    try:
+        return day + by
+    except OverflowError:
+        return None
 
 
 def window(session: Session, query: EventQuery, today: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -93,12 +105,11 @@ def window(session: Session, query: EventQuery, today: dt.date) -> tuple[dt.date
             first = dt.date(first.year, 1 if whole_years else first.month, 1)
         if where.last == dt.date.max:
             last = dt.date(last.year, 12, 31) if whole_years else _month_end(last)
-    return first, max(last, first + dt.timedelta(days=1))
+    return first, max(last, _shifted(first, ONE_DAY) or first)
 
 
 def _month_end(day: dt.date) -> dt.date:
-    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def lane_labels(vocabulary: Vocabulary, lane_by: LaneBy) -> dict[str, str]:
