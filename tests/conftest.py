@@ -3,10 +3,13 @@ TIMELINE_TEST_DATABASE_URL is set), emptied before every test."""
 
 from __future__ import annotations
 
+import contextvars
 import os
+import re
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import delete, text
 
@@ -22,13 +25,17 @@ from timeline.domain import (
     Gpu,
     GpuPrice,
     LlmPrice,
+    LoginAttempt,
     MeasuredRun,
+    Revision,
     Scenario,
     Source,
+    User,
+    UserRole,
     VideoModel,
 )
 
-DATA_TABLES = (EventActor, Source, ActorAlias, Event, Actor)
+DATA_TABLES = (Revision, LoginAttempt, User, EventActor, Source, ActorAlias, Event, Actor)
 COST_TABLES = (Scenario, MeasuredRun, GpuPrice, ApiPrice, LlmPrice, VideoModel, Gpu)
 
 
@@ -48,6 +55,20 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+class IsolatedClient(FlaskClient):
+    """Sends each request from an empty context, as a browser would: the request gets its own
+    application context (its own `g`, its own database session) even while a test holds one
+    open, so per-request state such as the logged-in user or a CSRF token never leaks."""
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(self._read, *args, **kwargs)
+
+    def _read(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        response.get_data()  # a streamed body runs to its end (closing its contexts) in here
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(database: str, tmp_path_factory: pytest.TempPathFactory):
     app = create_app(
@@ -59,6 +80,7 @@ def app(database: str, tmp_path_factory: pytest.TempPathFactory):
         }
     )
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
     yield app
@@ -110,3 +132,47 @@ def write_file(tmp_path: Path):
         return path
 
     return write
+
+
+PASSWORD = "correct horse battery staple"
+_CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
+
+
+def csrf_token(client, page: str = "/login") -> str:
+    """The CSRF token a form on `page` carries for this client's session."""
+    html = client.get(page).get_data(as_text=True)
+    match = _CSRF.search(html)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+def log_in(client, username: str, password: str = PASSWORD):
+    data = {"username": username, "password": password, "csrf_token": csrf_token(client)}
+    return client.post("/login", data=data)
+
+
+@pytest.fixture
+def accounts(session):
+    """An editor and an admin, with PASSWORD."""
+    from timeline.services.accounts import create_user
+
+    editor = create_user(session, "edna", PASSWORD, UserRole.EDITOR)
+    admin = create_user(session, "ada", PASSWORD, UserRole.ADMIN)
+    session.commit()
+    return {"editor": editor, "admin": admin}
+
+
+@pytest.fixture
+def editor(app, accounts):
+    """A client logged in as the editor."""
+    client = app.test_client()
+    assert log_in(client, "edna").status_code == 302
+    return client
+
+
+@pytest.fixture
+def admin(app, accounts):
+    """A client logged in as the admin."""
+    client = app.test_client()
+    assert log_in(client, "ada").status_code == 302
+    return client

@@ -24,9 +24,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     from timeline import cli
-    from timeline.web import api, api_costs, costs, errors, filters, pages
+    from timeline.web import admin, api, api_costs, auth, costs, errors, filters, pages, security
 
+    security.init_app(app)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(api_costs.bp)
     app.register_blueprint(costs.bp)

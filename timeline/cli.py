@@ -14,8 +14,9 @@ from flask.cli import with_appcontext
 from sqlalchemy.exc import DBAPIError
 
 from timeline.db import db
-from timeline.domain import Event, Gpu
+from timeline.domain import Event, Gpu, UserRole
 from timeline.domain.events import Status
+from timeline.services.accounts import AccountError, create_user
 from timeline.services.costdata import load_costs
 from timeline.services.documents import ImportRejected
 from timeline.services.importer import Importer, Report, vocabulary
@@ -26,6 +27,7 @@ COST_SEED_FILE = "costmodel.yaml"
 
 
 def init_app(app: Flask) -> None:
+    app.cli.add_command(create_user_command)
     app.cli.add_command(seed_command)
     app.cli.add_command(import_command)
     app.cli.add_command(import_costs_command)
@@ -144,3 +146,22 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, draft: bool) -> None:
 def import_costs_command(path: Path, dry_run: bool) -> None:
     """Import cost reference data (GPUs, prices, models, runs, scenarios) in the seed format."""
     _run_costs(path, dry_run)
+
+
+@click.command("create-user")
+@click.argument("name")
+@click.option("--role", type=click.Choice([r.value for r in UserRole]), default="editor")
+@with_appcontext
+def create_user_command(name: str, role: str) -> None:
+    """Create an account. Asks for the password twice, or reads one line from standard input
+    when it is not a terminal (`echo "$PASSWORD" | flask create-user ana --role admin`)."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = create_user(db.session, name, password, UserRole(role))
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"created {user.role.value} {user.username!r}")

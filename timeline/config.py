@@ -14,6 +14,10 @@ DEFAULTS = {
     "PAGE_SIZE": 50,
     "MAX_PAGE_SIZE": 500,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Session cookies are HttpOnly (Flask's default), SameSite=Lax, and Secure over HTTPS
+    # (timeline.web.security); a CSRF token lives as long as the session it belongs to.
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
 }
 
 

@@ -2,11 +2,12 @@
 
 import datetime as dt
 import sqlite3
+from enum import StrEnum
 from typing import Annotated
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Integer, MetaData, String, event, func
+from sqlalchemy import DateTime, Enum, Integer, MetaData, String, event, func
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
@@ -42,6 +43,18 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
     """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked on each connection."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def vocabulary_column(enum: type[StrEnum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a named CHECK, the same on SQLite and PostgreSQL."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+    )
 
 
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]

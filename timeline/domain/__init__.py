@@ -1,6 +1,8 @@
 """The domain: partial dates, events, actors and their vocabularies, and the cost model's data."""
 
 from timeline.domain import copies  # noqa: F401  (registers the flush listener)
+from timeline.domain.accounts import LoginAttempt, User
+from timeline.domain.accounts import Role as UserRole
 from timeline.domain.actors import Actor, ActorAlias, ActorKind
 from timeline.domain.costs import (
     ApiPrice,
@@ -12,6 +14,7 @@ from timeline.domain.costs import (
     VideoModel,
 )
 from timeline.domain.events import Category, Event, EventActor, Role, Source, Status
+from timeline.domain.revisions import Revision, Subject
 
 __all__ = [
     "Actor",
@@ -24,10 +27,15 @@ __all__ = [
     "Gpu",
     "GpuPrice",
     "LlmPrice",
+    "LoginAttempt",
     "MeasuredRun",
+    "Revision",
     "Role",
     "Scenario",
     "Source",
     "Status",
+    "Subject",
+    "User",
+    "UserRole",
     "VideoModel",
 ]

@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from timeline.db import Base, created_at, intpk, slug, updated_at
+from timeline.db import Base, created_at, intpk, slug, updated_at, vocabulary_column
 from timeline.domain.actors import URL_CHECK, Actor
 from timeline.domain.dates import PartialDate, Precision, Span
 
@@ -55,18 +54,6 @@ ROLE_MEANINGS = {
     Role.AUTHORITY: "a government, legislature, court or awards body that acts or rules",
     Role.REPORTER: "the outlet that reported or broke the story",
 }
-
-
-def _vocabulary(enum: type[StrEnum], name: str) -> Enum:
-    """A portable enum column: VARCHAR plus a named CHECK, the same on SQLite and PostgreSQL."""
-    return Enum(
-        enum,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [m.value for m in members],
-    )
 
 
 class Category(Base):
@@ -115,14 +102,16 @@ class Event(Base):
     category: Mapped[str] = mapped_column(ForeignKey("categories.slug"), index=True)
     start: Mapped[str] = mapped_column(String(10))
     end: Mapped[str | None] = mapped_column(String(10))
-    precision: Mapped[Precision] = mapped_column(_vocabulary(Precision, "precision"))
+    precision: Mapped[Precision] = mapped_column(vocabulary_column(Precision, "precision"))
     ongoing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     starts_on: Mapped[dt.date] = mapped_column(Date)
     ends_on: Mapped[dt.date] = mapped_column(Date)
     # True when the event may cover more than LONG_SPAN_DAYS (or is ongoing): a window query
     # then skips, inside the index, short events that started too early to reach the window.
     long_span: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    status: Mapped[Status] = mapped_column(_vocabulary(Status, "status"), default=Status.DRAFT)
+    status: Mapped[Status] = mapped_column(
+        vocabulary_column(Status, "status"), default=Status.DRAFT
+    )
     notes: Mapped[str | None] = mapped_column(Text)
     # Copies of the actors' names and aliases, and of their kinds (" studio person ", first
     # actor first), so the full-text index, the kind filter and kind counts read the events
@@ -168,7 +157,7 @@ class EventActor(Base):
     actor_id: Mapped[int] = mapped_column(
         ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    role: Mapped[Role] = mapped_column(_vocabulary(Role, "role"), default=Role.PARTICIPANT)
+    role: Mapped[Role] = mapped_column(vocabulary_column(Role, "role"), default=Role.PARTICIPANT)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     event: Mapped[Event] = relationship(back_populates="links")

@@ -1,0 +1,118 @@
+"""Accounts, logins, sessions, CSRF and roles."""
+
+
+from werkzeug.routing import Rule
+
+from tests.conftest import PASSWORD, csrf_token, log_in
+from timeline.domain import User
+from timeline.services.accounts import FAILURES_ALLOWED
+
+
+def test_passwords_are_stored_as_argon2id_hashes(accounts):
+    stored = accounts["admin"].password_hash
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_logging_in_opens_the_editors_pages_and_logging_out_closes_them(app, accounts):
+    client = app.test_client()
+    assert client.get("/admin/").status_code == 302
+    response = log_in(client, "edna")
+    assert response.status_code == 302 and response.location.endswith("/admin/")
+    assert client.get("/admin/").status_code == 200
+    logout = client.post("/logout", data={"csrf_token": csrf_token(client, "/admin/")})
+    assert logout.status_code == 302
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_wrong_name_and_a_wrong_password_read_the_same(app, accounts):
+    client = app.test_client()
+    wrong_password = log_in(client, "edna", "not the password").get_data(as_text=True)
+    wrong_name = log_in(client, "nobody", PASSWORD).get_data(as_text=True)
+    message = "That user name and password do not match an account."
+    assert message in wrong_password and message in wrong_name
+
+
+def test_repeated_failures_are_refused_for_a_while(app, accounts):
+    client = app.test_client()
+    for _ in range(FAILURES_ALLOWED):
+        assert log_in(client, "edna", "guess").status_code == 401
+    refused = log_in(client, "edna", PASSWORD)  # even the right password, for now
+    assert refused.status_code == 429
+    assert "Too many failed attempts" in refused.get_data(as_text=True)
+
+
+def session_cookie(response) -> str:
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+
+
+def test_the_session_cookie_is_httponly_samesite_and_secure_over_https(app, accounts):
+    client = app.test_client()
+    response = log_in(client, "edna")
+    cookie = session_cookie(response)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    secure = app.test_client()
+    token = csrf_token(secure)
+    data = {"username": "edna", "password": PASSWORD, "csrf_token": token}
+    over_https = secure.post("/login", data=data, base_url="https://timeline.test")
+    assert "Secure" in session_cookie(over_https)
+
+
+def test_a_post_without_its_csrf_token_is_refused(app, accounts):
+    client = app.test_client()
+    response = client.post("/login", data={"username": "edna", "password": PASSWORD})
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
+
+
+def test_login_only_returns_to_a_path_on_this_site(app, accounts):
+    client = app.test_client()
+    token = csrf_token(client)
+    data = {"username": "edna", "password": PASSWORD, "csrf_token": token}
+    response = client.post("/login?next=https://evil.example/", data=data)
+    assert response.location.endswith("/admin/")
+
+
+def test_create_user_reads_the_password_from_stdin(runner, session):
+    result = runner.invoke(args=["create-user", "ana", "--role", "admin"], input=PASSWORD + "\\n")
+    assert result.exit_code == 0, result.output
+    user = session.query(User).filter_by(username="ana").one()
+    assert user.is_admin
+    short = runner.invoke(args=["create-user", "bo"], input="short\\n")
+    assert short.exit_code != 0 and "at least 12 characters" in short.output
+
+
+def admin_rules(app) -> list[Rule]:
+    return [rule for rule in app.url_map.iter_rules() if rule.rule.startswith("/admin")]
+
+
+def sample_url(rule: Rule) -> str:
+    """The rule's URL with a placeholder for each variable part."""
+    return rule.rule.replace("<", "{").replace(">", "}").format_map(_Placeholders())
+
+
+class _Placeholders(dict):
+    def __missing__(self, key: str) -> str:
+        return "1" if key.startswith("int:") else "x"
+
+
+def test_every_admin_route_sends_anonymous_visitors_to_log_in(app, accounts):
+    client = app.test_client()
+    rules = admin_rules(app)
+    assert rules
+    token = csrf_token(client)
+    for rule in rules:
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = client.open(sample_url(rule), method=method, data={"csrf_token": token})
+            assert response.status_code == 302, (method, rule.rule, response.status_code)
+            assert "/login" in response.location
+
+
+def test_every_admin_only_route_refuses_an_editor(app, editor):
+    admin_only = [
+        r for r in admin_rules(app) if getattr(app.view_functions[r.endpoint], "admin_only", False)
+    ]
+    token = csrf_token(editor, "/admin/")
+    for rule in admin_only:
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            response = editor.open(sample_url(rule), method=method, data={"csrf_token": token})
+            assert response.status_code == 403, (method, rule.rule, response.status_code)
