@@ -67,13 +67,30 @@ def day(value: dt.date) -> str:
     return PartialDate.parse(value).in_words()
 
 
+def revision_value(value: object) -> str:
+    """A revision's field value as text: lists of actors or sources one per line."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(_item(v) for v in value) or "—"
+    return str(value)
+
+
+def _item(value: object) -> str:
+    if isinstance(value, dict):
+        name = value.get("name") or value.get("url")
+        role = value.get("role")
+        return f"{name} ({role})" if role else str(name)
+    return str(value)
+
+
 def plain_choices(labels: dict[str, str], chosen: list[str]) -> list[FacetValue]:
     """A facet's choices without counts, for a form shown with errors and no results."""
     return [FacetValue(slug, label, None, slug in chosen) for slug, label in labels.items()]
 
 
 def init_app(app: Flask) -> None:
-    for helper in (when, short_url, sig, usd, flops, duration, params, day):
+    for helper in (when, short_url, sig, usd, flops, duration, params, day, revision_value):
         app.add_template_filter(helper)
     app.add_template_global(view_url)
     app.add_template_global(plain_choices)

@@ -1,1 +1,148 @@
-"""Admin pages: events."""
+"""Admin pages for events: add and edit (drafts unless an admin publishes), publish,
+withdraw, delete, and the history of changes with restore."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from timeline.db import db
+from timeline.domain import Event, Status, Subject
+from timeline.services import event_edits, revisions
+from timeline.services.event_edits import EditRejected
+from timeline.services.vocabulary import load_vocabulary
+from timeline.web.admin import bp
+from timeline.web.admin.event_form import DATE_HINT, EventForm, event_form, kind_choices
+from timeline.web.security import admin_required
+
+
+def _form(event: Event | None = None) -> EventForm:
+    vocabulary = load_vocabulary(db.session)
+    form = event_form(vocabulary.categories, vocabulary.kinds, obj=event)
+    if event is not None and request.method == "GET":
+        _fill_rows(form, event, vocabulary.kinds)
+    return form
+
+
+def _fill_rows(form: EventForm, event: Event, kinds: dict[str, str]) -> None:
+    form.actors.entries.clear()
+    for link in event.links:
+        form.actors.append_entry({"name": link.actor.name, "role": link.role.value, "kind": ""})
+    form.actors.append_entry()
+    form.sources.entries.clear()
+    for source in event.sources:
+        form.sources.append_entry(source)
+    form.sources.append_entry()
+    for row in form.actors:
+        row.form.kind.choices = kind_choices(kinds)
+
+
+def _render(form: EventForm, event: Event | None, warnings: list[str], status: int = 200):
+    names = event_edits.actor_names(db.session)
+    page = dict(form=form, event=event, warnings=warnings, date_hint=DATE_HINT, names=names)
+    return render_template("admin/events/form.html", **page), status
+
+
+def _submit(form: EventForm, event: Event | None):
+    """Validate, warn of likely duplicates, save; or show the form again with what is wrong."""
+    if form.growing() or not form.validate():
+        return _render(form, event, [], 200 if not form.errors else 400)
+    if form.publish.data and not current_user.is_admin:
+        abort(403, description="Only an admin may publish.")
+    slug = event.slug if event else event_edits.free_slug(db.session, form.title.data)
+    record = form.record(slug)
+    warnings = event_edits.likely_duplicates(db.session, record, event.id if event else None)
+    if warnings and not form.save_anyway.data:
+        return _render(form, event, warnings, 409)
+    try:
+        saved = event_edits.save(db.session, record, current_user, bool(form.publish.data))
+    except EditRejected as exc:
+        db.session.rollback()
+        form.show_problems(exc.problems)
+        return _render(form, event, [], 400)
+    db.session.commit()
+    state = "published" if saved.status is Status.PUBLISHED else "saved as a draft for review"
+    flash(f"“{saved.title}” {state}.")
+    return redirect(url_for("admin.event_edit", slug=saved.slug))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def event_new():
+    form = _form()
+    if request.method == "GET":
+        return _render(form, None, [])
+    return _submit(form, None)
+
+
+def _event_or_404(slug: str) -> Event:
+    event = event_edits.get_any_event(db.session, slug)
+    if event is None:
+        abort(404, description=f"There is no event {slug!r}.")
+    return event
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+def event_edit(slug: str):
+    event = _event_or_404(slug)
+    form = _form(event)
+    if request.method == "GET":
+        return _render(form, event, [])
+    return _submit(form, event)
+
+
+@bp.post("/events/<slug>/publish")
+@admin_required
+def event_publish(slug: str):
+    event = _event_or_404(slug)
+    event_edits.set_status(db.session, event, Status.PUBLISHED, current_user)
+    db.session.commit()
+    flash(f"“{event.title}” is published.")
+    return redirect(url_for("admin.dashboard"))
+
+
+@bp.post("/events/<slug>/withdraw")
+@admin_required
+def event_withdraw(slug: str):
+    event = _event_or_404(slug)
+    event_edits.set_status(db.session, event, Status.DRAFT, current_user)
+    db.session.commit()
+    flash(f"“{event.title}” is withdrawn to the drafts.")
+    return redirect(url_for("admin.event_edit", slug=slug))
+
+
+@bp.post("/events/<slug>/delete")
+@admin_required
+def event_delete(slug: str):
+    event = _event_or_404(slug)
+    title = event.title
+    event_edits.delete(db.session, event, current_user)
+    db.session.commit()
+    flash(f"“{title}” is deleted; its history stays.")
+    return redirect(url_for("admin.dashboard"))
+
+
+@bp.get("/events/<slug>/history")
+def event_history(slug: str):
+    event = _event_or_404(slug)
+    history = revisions.history(db.session, Subject.EVENT, event.id)
+    return render_template("admin/events/history.html", event=event, history=history)
+
+
+@bp.post("/events/<slug>/restore/<int:revision_id>")
+@admin_required
+def event_restore(slug: str, revision_id: int):
+    event = _event_or_404(slug)
+    revision = event_edits.revision_of(db.session, event, revision_id)
+    if revision is None:
+        abort(404, description="That revision is not one of this event's.")
+    record = event_edits.record_of(revision.snapshot, event.slug)
+    publish = revision.snapshot.get("status") == Status.PUBLISHED.value
+    try:
+        event_edits.save(db.session, record, current_user, publish, action="restore")
+    except EditRejected as exc:
+        db.session.rollback()
+        flash("That revision cannot be restored: " + "; ".join(p.message for p in exc.problems))
+        return redirect(url_for("admin.event_history", slug=slug))
+    db.session.commit()
+    flash(f"Revision {revision_id} is restored.")
+    return redirect(url_for("admin.event_history", slug=slug))
