@@ -211,3 +211,59 @@ def test_keyboard_zoom_and_tooltips(seeded, live_server, page):
     first_mark.focus()
     expect(page.locator(".timeline-tip")).to_be_visible()
     expect(page.locator(".timeline-tip")).to_have_text(first_mark.get_attribute("aria-label"))
+
+
+def log_in_as(page, live_server: str, username: str) -> None:
+    from tests.conftest import PASSWORD
+
+    page.goto(live_server + "/login")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
+
+
+def test_an_editor_adds_an_event_and_an_admin_publishes_it(seeded, accounts, live_server, browser):
+    editor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in_as(editor, live_server, "edna")
+    editor.get_by_role("link", name="New event").click()
+    editor.get_by_label("Title", exact=True).fill("Northlight signs AI dubbing deal with Vocalis")
+    summary = "The studio will dub its catalogue with synthetic voices."
+    editor.get_by_label("Summary", exact=True).fill(summary)
+    editor.get_by_label("Category").select_option("studio-deal")
+    editor.get_by_label("Start", exact=True).fill("2024-02-30")
+    editor.get_by_role("button", name="Save as draft").click()
+    expect(editor.locator("#start-error")).to_contain_text("February 2024 has no day 30")
+    shot(editor, "admin-event-errors")
+
+    editor.get_by_label("Start", exact=True).fill("2024-03")
+    actors = editor.get_by_role("group", name="Actor 1")
+    actors.get_by_label("Actor", exact=True).fill("OpenAI")
+    actors.get_by_label("Role").select_option("vendor")
+    second = editor.get_by_role("group", name="Actor 2")
+    second.get_by_label("Actor", exact=True).fill("Northlight Pictures")
+    second.get_by_label("Role").select_option("party")
+    second.get_by_label("Kind, for a new actor").select_option("studio")
+    source = editor.get_by_role("group", name="Source 1")
+    source.get_by_label("URL", exact=True).fill("https://news.example.org/northlight-vocalis")
+    source.get_by_label("Publisher").fill("Example News")
+    shot(editor, "admin-event-form")
+    editor.get_by_role("button", name="Save as draft").click()
+    expect(editor.get_by_role("status")).to_contain_text("saved as a draft for review")
+    editor.context.close()
+
+    admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in_as(admin, live_server, "ada")
+    admin.get_by_role("link", name="Northlight signs AI dubbing deal with Vocalis").click()
+    shot(admin, "admin-review")
+    admin.get_by_role("button", name="Publish as it stands").click()
+    expect(admin.get_by_role("status")).to_contain_text("is published")
+
+    admin.goto(live_server + "/?q=Northlight")
+    expect(admin.locator("li.event")).to_have_count(1)
+    expect(admin.locator("svg.timeline-chart a.mark")).to_have_count(1)
+    admin.goto(live_server + "/api/events?q=Vocalis")
+    body = json.loads(admin.locator("body").inner_text())
+    assert [e["title"] for e in body["events"]] == ["Northlight signs AI dubbing deal with Vocalis"]
+    assert {a["name"] for a in body["events"][0]["actors"]} == {"OpenAI", "Northlight Pictures"}
+    admin.context.close()

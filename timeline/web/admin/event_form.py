@@ -52,7 +52,7 @@ class ActorRow(Form):
 
 class SourceRow(Form):
     url = StringField("URL", validators=[Optional(), Length(max=2048)])
-    title = StringField("Title", validators=[Optional(), Length(max=500)])
+    title = StringField("Page title", validators=[Optional(), Length(max=500)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
     published = StringField("Published", validators=[Optional(), _partial_date])
 
