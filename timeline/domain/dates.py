@@ -151,3 +151,13 @@ def window(first: str | None, last: str | None) -> tuple[dt.date, dt.date]:
     if upper < lower:
         raise DateError(f"'to' ({last}) is before 'from' ({first})")
     return lower, upper
+
+
+def clamped_before(day: dt.date, by: dt.timedelta) -> dt.date:
+    """`by` before `day`, held at the calendar's first day instead of overflowing."""
+    return max(day, dt.date.min + by) - by
+
+
+def clamped_after(day: dt.date, by: dt.timedelta) -> dt.date:
+    """`by` after `day`, held at the calendar's last day instead of overflowing."""
+    return min(day, dt.date.max - by) + by

@@ -21,7 +21,7 @@ from timeline.domain import (
     Subject,
     User,
 )
-from timeline.domain.dates import span_of
+from timeline.domain.dates import clamped_after, clamped_before, span_of
 from timeline.services import revisions
 from timeline.services.documents import ImportRejected, Problem
 from timeline.services.importer import Importer
@@ -80,20 +80,12 @@ def likely_duplicates(session: Session, record: EventRecord, own_id: int | None)
             warnings.append(f"{url} is already a source of “{title}”.")
     start = record.span.earliest
     nearby = select(Event.title, Event.start).where(
-        others, Event.starts_on.between(_minus(start, NEARBY), _plus(start, NEARBY))
+        others, Event.starts_on.between(clamped_before(start, NEARBY), clamped_after(start, NEARBY))
     )
     for title, when in session.execute(nearby):
         if difflib.SequenceMatcher(None, title.lower(), record.title.lower()).ratio() >= SIMILAR:
             warnings.append(f"“{title}” ({when}) has a similar title and a nearby date.")
     return warnings
-
-
-def _minus(day: dt.date, by: dt.timedelta) -> dt.date:
-    return max(day, dt.date.min + by) - by
-
-
-def _plus(day: dt.date, by: dt.timedelta) -> dt.date:
-    return min(day, dt.date.max - by) + by
 
 
 def save(

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Row, Select, func, select, tuple_
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from timeline.domain import Actor, ActorAlias, ActorKind, Category, Event, EventActor, Status
+from timeline.domain.dates import clamped_after, clamped_before
 from timeline.services.filters import EventFilter, clauses
 
 CHRONOLOGY = (Event.starts_on, Event.ends_on, Event.id)
@@ -194,19 +195,15 @@ def _near_in_time(session: Session, event: Event, taken: list[int], limit: int) 
     statement = (
         select(Event)
         .where(Event.status == Status.PUBLISHED, Event.id.not_in(taken))
-        .where(Event.starts_on.between(_minus(event.starts_on, reach), _plus(last, reach)))
+        .where(
+            Event.starts_on.between(
+                clamped_before(event.starts_on, reach), clamped_after(last, reach)
+            )
+        )
         .order_by(_days_from(session, event.starts_on), Event.id)
         .limit(limit)
     )
     return list(session.scalars(statement))
-
-
-def _minus(day: dt.date, by: dt.timedelta) -> dt.date:
-    return max(day, dt.date.min + by) - by  # held at the calendar's first day
-
-
-def _plus(day: dt.date, by: dt.timedelta) -> dt.date:
-    return min(day, dt.date.max - by) + by  # held at the calendar's last day
 
 
 def category_counts(session: Session) -> list[Row]:
