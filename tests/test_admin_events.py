@@ -118,20 +118,24 @@ def test_an_edit_is_a_draft_again_and_history_shows_the_diff(admin, editor, sess
     session.expire_all()
     assert session.get(Event, event.id).status is Status.DRAFT
     history = editor.get(f"/admin/events/{event.slug}/history").get_data(as_text=True)
-    assert "New title" in history and "update" in history
-    # the factory wrote no revision, so the first is this edit; edit again, then restore it
-    again = form_data(editor, page, title="Newer title", start="2024-03-01")
-    editor.post(page, data=again)
-    first = session.scalars(
+    diff = re.search(r'<th scope="row">title</th><td class="before">([^<]*)</td>'
+                     r'<td class="after">([^<]*)</td>', history)  # fmt: skip
+    assert diff.groups() == ("Old title", "New title")
+    # the event as it was found is kept as a revision; an admin restores it
+    found = session.scalars(
         select(Revision).where(Revision.record_id == event.id).order_by(Revision.id)
     ).first()
+    assert found.action == "as found"
     token = csrf_token(admin, page)
     restored = admin.post(
-        f"/admin/events/{event.slug}/restore/{first.id}", data={"csrf_token": token}
+        f"/admin/events/{event.slug}/restore/{found.id}", data={"csrf_token": token}
     )
     assert restored.status_code == 302
     session.expire_all()
-    assert session.get(Event, event.id).title == "New title"
+    restored_event = session.get(Event, event.id)
+    assert restored_event.title == "Old title" and restored_event.status is Status.PUBLISHED
+    actions = [r.action for r in session.scalars(select(Revision).order_by(Revision.id))]
+    assert actions == ["as found", "update", "restore"]
 
 
 def test_an_admin_deletes_and_an_editor_may_not(admin, editor, session, client):

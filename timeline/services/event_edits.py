@@ -93,6 +93,9 @@ def save(
 ) -> Event:
     """Create or update the event the record names by slug, as a draft unless `publish`;
     raises EditRejected when the importer refuses a field (the caller rolls back)."""
+    existing = get_any_event(session, record.slug)
+    if existing is not None:
+        keep_baseline(session, existing)
     importer = Importer(session, Status.DRAFT)
     try:
         importer.run(Bundle(FORM, events=[record]))
@@ -110,8 +113,17 @@ def save(
     return event
 
 
+def keep_baseline(session: Session, event: Event) -> None:
+    """Record how an event stood before its first change here (seeded or imported events have
+    no revision yet), so the first edit's diff and a restore have something to start from."""
+    if revisions.latest(session, Subject.EVENT, event.id) is None:
+        snapshot = revisions.event_snapshot(event)
+        revisions.record(session, Subject.EVENT, event.id, "as found", None, snapshot)
+
+
 def set_status(session: Session, event: Event, status: Status, user: User) -> None:
     """Publish or withdraw an event, with a revision saying so."""
+    keep_baseline(session, event)
     event.status = status
     session.flush()
     action = "publish" if status is Status.PUBLISHED else "withdraw"
@@ -122,6 +134,7 @@ def set_status(session: Session, event: Event, status: Status, user: User) -> No
 
 def delete(session: Session, event: Event, user: User) -> None:
     """Remove an event; its history stays, ending with the deletion."""
+    keep_baseline(session, event)
     snapshot = revisions.event_snapshot(event) | {"status": "deleted"}
     revisions.record(session, Subject.EVENT, event.id, "delete", user, snapshot)
     session.delete(event)
