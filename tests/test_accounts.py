@@ -1,5 +1,6 @@
 """Accounts, logins, sessions, CSRF and roles."""
 
+import re
 
 from werkzeug.routing import Rule
 
@@ -86,13 +87,12 @@ def admin_rules(app) -> list[Rule]:
 
 
 def sample_url(rule: Rule) -> str:
-    """The rule's URL with a placeholder for each variable part."""
-    return rule.rule.replace("<", "{").replace(">", "}").format_map(_Placeholders())
-
-
-class _Placeholders(dict):
-    def __missing__(self, key: str) -> str:
-        return "1" if key.startswith("int:") else "x"
+    """The rule's URL with a placeholder for each variable part: 1 for numbers, x otherwise."""
+    return re.sub(
+        r"<(?:(\w+)(?:\([^)]*\))?:)?\w+>",
+        lambda m: "1" if m.group(1) in ("int", "float") else "x",
+        rule.rule,
+    )
 
 
 def test_every_admin_route_sends_anonymous_visitors_to_log_in(app, accounts):
