@@ -243,3 +243,19 @@ def test_the_list_filters_by_kind_and_caps_its_length(editor, session):
     assert "Studio 199" in studios and "Studio 200" not in studios and "Vocalis" not in studios
     found = editor.get("/admin/actors?q=VOCAL&kind=ai-company").get_data(as_text=True)
     assert "Vocalis" in found and "Studio 001" not in found and "1 actor." in found
+
+
+def test_an_admin_restores_an_earlier_revision_and_an_editor_may_not(admin, editor, session):
+    editor.post("/admin/actors/new", data=actor_data(editor, "/admin/actors/new"))
+    page = "/admin/actors/northlight-pictures/edit"
+    editor.post(page, data=actor_data(editor, page, name="Northlight Studios", aliases=""))
+    actor = session.scalars(select(Actor)).one()
+    created = revisions_of(session, actor.id)[0]
+    url = f"/admin/actors/northlight-pictures/restore/{created.id}"
+    assert editor.post(url, data={"csrf_token": csrf_token(editor, page)}).status_code == 403
+    assert admin.post(url, data={"csrf_token": csrf_token(admin, page)}).status_code == 302
+    session.expire_all()
+    actor = session.scalars(select(Actor)).one()
+    assert actor.name == "Northlight Pictures"
+    assert sorted(alias.name for alias in actor.aliases) == ["NLP Studios", "Northlight"]
+    assert [r.action for r in revisions_of(session, actor.id)] == ["create", "update", "restore"]

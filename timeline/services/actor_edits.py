@@ -148,6 +148,22 @@ def update(session: Session, actor: Actor, changes: ActorChanges, user: User) ->
     return _write(session, actor, changes, user, "update")
 
 
+def restore(session: Session, actor: Actor, revision: Revision, user: User) -> list[str]:
+    """Put an actor back as a revision had it; the names another actor now holds, if any,
+    and then nothing is changed."""
+    snapshot = revision.snapshot
+    changes = ActorChanges(
+        name=snapshot["name"], kind=snapshot["kind"], description=snapshot.get("description"),
+        homepage=snapshot.get("homepage"), aliases=tuple(snapshot.get("aliases", ())),
+    )  # fmt: skip
+    problems = clashes(session, changes, actor)
+    if problems:
+        return [message for messages in problems.values() for message in messages]
+    _baseline(session, actor)
+    _write(session, actor, changes, user, "restore")
+    return []
+
+
 def _write(session: Session, actor: Actor, changes: ActorChanges, user: User, action: str):
     actor.name, actor.kind = changes.name, changes.kind
     actor.description, actor.homepage = changes.description, changes.homepage

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from timeline.db import db
-from timeline.domain import Actor, Subject
+from timeline.domain import Actor, Revision, Subject
 from timeline.services import actor_edits, event_edits, revisions
 from timeline.services import events as event_service
 from timeline.services.actor_edits import LIST_LIMIT, ActorChanges, MergePreview
@@ -170,6 +170,23 @@ def actor_history(slug: str):
     actor = _actor_or_404(slug)
     history = revisions.history(db.session, Subject.ACTOR, actor.id)
     return render_template("admin/actors/history.html", actor=actor, history=history)
+
+
+@bp.post("/actors/<slug>/restore/<int:revision_id>")
+@admin_required
+def actor_restore(slug: str, revision_id: int):
+    actor = _actor_or_404(slug)
+    revision = db.session.get(Revision, revision_id)
+    if revision is None or revision.subject != Subject.ACTOR or revision.record_id != actor.id:
+        abort(404, description="That revision is not one of this actor's.")
+    problems = actor_edits.restore(db.session, actor, revision, current_user)
+    if problems:
+        db.session.rollback()
+        flash("That revision cannot be restored: " + " ".join(problems))
+    else:
+        db.session.commit()
+        flash(f"Revision {revision_id} is restored.")
+    return redirect(url_for("admin.actor_history", slug=slug))
 
 
 def _render_merge(form: MergeForm, merged: Actor, preview: MergePreview | None = None):
