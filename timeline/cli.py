@@ -16,11 +16,11 @@ from sqlalchemy.exc import DBAPIError
 from timeline.db import db
 from timeline.domain import Event, Gpu, UserRole
 from timeline.domain.events import Status
+from timeline.services import bulk_import
 from timeline.services.accounts import AccountError, create_user
 from timeline.services.costdata import load_costs
 from timeline.services.documents import ImportRejected
-from timeline.services.importer import Importer, Report, vocabulary
-from timeline.services.records import Bundle, load
+from timeline.services.importer import Report
 
 SEED_FILES = ("actors.yaml", "events.yaml")
 COST_SEED_FILE = "costmodel.yaml"
@@ -36,14 +36,10 @@ def init_app(app: Flask) -> None:
 def _import(paths: list[Path], status: Status) -> Report:
     """Check every file, then apply them all in the session's transaction."""
     session = db.session
-    vocab = vocabulary(session)
-    bundles: list[Bundle] = [load(path, vocab) for path in paths]
+    bundles = bulk_import.check(session, (bulk_import.read_path(path) for path in paths))
     total = sum(len(b.actors) + len(b.events) for b in bundles)
-    importer = Importer(session, status)
     with click.progressbar(length=total, label="Importing", file=sys.stderr) as bar:
-        for bundle in bundles:
-            importer.run(bundle, progress=bar.update)
-    return importer.report
+        return bulk_import.apply(session, bundles, status, progress=bar.update)
 
 
 def _print_report(report: Report, dry_run: bool, verbose: bool = True) -> None:
@@ -135,7 +131,8 @@ def _run_costs(path: Path, dry_run: bool) -> None:
 @click.option("--draft", is_flag=True, help="Create new events as drafts, not published.")
 @with_appcontext
 def import_command(paths: tuple[Path, ...], dry_run: bool, draft: bool) -> None:
-    """Import events (and actors) from YAML or JSON files in the seed format."""
+    """Import events (and actors) from files in the seed format (YAML or JSON), or CSV files
+    with the columns /api/events.csv writes."""
     _run(list(paths), Status.DRAFT if draft else Status.PUBLISHED, dry_run, verbose=True)
 
 

@@ -19,7 +19,9 @@ def names_of(event_: Event) -> str:
     names: dict[str, None] = {}
     for link in event_.links:
         names[link.actor.name] = None
-        names.update(dict.fromkeys(alias.name for alias in link.actor.aliases))
+        # Sorted here, not by the database: a collection built in this session and one loaded
+        # from the table must give the same text, or a re-import would rewrite unchanged rows.
+        names.update(dict.fromkeys(sorted(alias.name for alias in link.actor.aliases)))
     return " ".join(names)
 
 
