@@ -1,8 +1,14 @@
 """The cost endpoints, the calculator page and the cost-data importer on the real database."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from timeline.costmodel.prices import GpuPrice, PriceBook
 from timeline.domain import Gpu, Scenario
+from timeline.domain.dates import PartialDate
 
 
 def cost(client, **params):
@@ -208,3 +214,21 @@ def test_absurd_sizes_get_a_400_not_an_overflow(seeded, client, params, field):
     assert field in response.json["error"]["fields"]
     page = client.get("/cost", query_string=base | params)
     assert page.status_code == 200 and 'aria-invalid="true"' in page.get_data(as_text=True)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(day=st.dates(), cut=st.sampled_from([4, 7, 10]))
+def test_any_as_of_date_projects_or_says_why_not(seeded, client, day, cut):
+    response = client.get("/api/projections", query_string={"as_of": day.isoformat()[:cut]})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "choose a later date" in response.get_json()["error"]["fields"]["as_of"]
+
+
+def test_a_price_book_with_one_date_holds_the_price_flat():
+    only = GpuPrice("h100-sxm", PartialDate.parse("2024-06"), typical=2.5)
+    book = PriceBook([only])
+    assert book.trend("h100-sxm").slope == 0.0
+    assert book.quote("h100-sxm", dt.date(2026, 1, 1)).usd_per_gpu_hour == 2.5

@@ -139,8 +139,15 @@ class PriceBook:
         points = [(r.year, r.value) for r in records]
         if len({year for year, _ in points}) >= 2:
             return fit_trend(points)
-        reference = self.trend(self.reference_gpu)
-        return reference.anchored(*points[0])
+        if not self._has_trend(self.reference_gpu):
+            # No GPU has prices at two dates yet (an early as_of): no slope is known, so the
+            # price is held flat rather than guessed.
+            year, price = points[0]
+            return Trend(year, math.log(price), 0.0, 0.0, 1, year, year)
+        return self.trend(self.reference_gpu).anchored(*points[0])
+
+    def _has_trend(self, gpu: str) -> bool:
+        return len({r.year for r in self.records.get(gpu, ())}) >= 2
 
     def quote(self, gpu: str, day: dt.date) -> Quote:
         """The fitted price on a day, held at the nearest observation outside the records' span."""

@@ -82,3 +82,28 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"a password has at least {MIN_PASSWORD} characters")
     user.password_hash = HASHER.hash(password)
+
+
+def all_users(session: Session) -> list[User]:
+    """Every account, by name."""
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def get_user(session: Session, user_id: int) -> User | None:
+    """One account by id, or None."""
+    return session.get(User, user_id)
+
+
+def set_role(user: User, role: Role, by: User) -> None:
+    """Give an account a role; nobody changes their own, so an admin always remains."""
+    if user.id == by.id and role is not user.role:
+        raise AccountError("you cannot change your own role: another admin can")
+    user.role = role
+
+
+def delete_user(session: Session, user: User, by: User) -> None:
+    """Remove an account, not one's own; its revisions stay, no longer naming anyone."""
+    if user.id == by.id:
+        raise AccountError("you cannot delete your own account: another admin can")
+    session.delete(user)
+    session.flush()

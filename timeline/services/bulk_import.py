@@ -18,14 +18,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
 from timeline.domain import Event, EventActor, Status, Subject, User
 from timeline.services import revisions
-from timeline.services.documents import ImportRejected, Problem
+from timeline.services.documents import ImportRejected, Problem, parse_text
 from timeline.services.importer import Importer, Progress, Report, vocabulary
 from timeline.services.records import Bundle, EventRecord, Vocabulary, check_document
 
@@ -84,22 +83,9 @@ def parse(upload: Upload) -> Any:
     if suffix == ".csv":
         return csv_events(upload)
     if suffix in SUFFIXES:
-        return _structured(upload, suffix)
+        return parse_text(upload.name, upload.text, json_text=suffix == ".json")
     expected = ", ".join(SUFFIXES)
     raise _refused(upload.name, f"unknown file type {suffix or '(none)'!r}: expected {expected}")
-
-
-def _structured(upload: Upload, suffix: str) -> Any:
-    """YAML or JSON, a syntax error named with its line."""
-    try:
-        return json.loads(upload.text) if suffix == ".json" else yaml.safe_load(upload.text)
-    except json.JSONDecodeError as exc:
-        message = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        message = f"malformed YAML{at}: {getattr(exc, 'problem', None) or exc}"
-    raise _refused(upload.name, message)
 
 
 # Columns /api/events.csv writes that an import works out again from the others.

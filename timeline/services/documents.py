@@ -47,10 +47,13 @@ def read_document(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         problem = Problem(name, None, None, None, f"cannot read the file: {exc}")
         raise ImportRejected([problem]) from None
+    return parse_text(name, text, json_text=path.suffix.lower() == ".json")
+
+
+def parse_text(name: str, text: str, json_text: bool) -> Any:
+    """Parse YAML (or JSON) text; a syntax error is refused as a problem naming its line."""
     try:
-        if path.suffix.lower() == ".json":
-            return json.loads(text)
-        return yaml.safe_load(text)
+        return json.loads(text) if json_text else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         message = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
     except yaml.YAMLError as exc:

@@ -7,7 +7,6 @@ with `actors` and/or `events` lists. Nothing here touches the database.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,7 +14,7 @@ from slugify import slugify
 
 from timeline.domain.dates import DateError, PartialDate, Precision, Span, span_of
 from timeline.domain.events import Role
-from timeline.services.documents import ImportRejected, Problem, read_document, split_document
+from timeline.services.documents import ImportRejected, Problem, split_document
 
 EVENT_FIELDS = {
     "slug", "title", "start", "end", "precision", "ongoing", "category",
@@ -340,8 +339,3 @@ def _duplicates(name: str, bundle: Bundle) -> list[Problem]:
                 )
             seen.setdefault(key, r.index)
     return problems
-
-
-def load(path: Path, vocab: Vocabulary) -> Bundle:
-    """Read and check a file; raises ImportRejected naming every problem."""
-    return check_document(str(path), read_document(path), vocab)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, request
 
 from timeline.costmodel.compute import CostInputError
+from timeline.costmodel.prices import NoPrice
 from timeline.db import db
 from timeline.domain.dates import DateError, PartialDate
 from timeline.services.calculator import evaluate
@@ -63,9 +64,12 @@ def projections():
     `as_of` draws the band from only the price records known on that day."""
     data = CostData(db.session)
     as_of = _as_of("as_of")
-    body = shapes.projection_json(data.projection(as_of))
+    try:
+        body = shapes.projection_json(data.projection(as_of))
+        body["backtest"] = shapes.backtest_json(data.backtest(as_of or BACKTEST_AS_OF))
+    except NoPrice as exc:
+        raise BadParameters({"as_of": f"{exc} by {as_of}: choose a later date"}) from None
     body["as_of"] = as_of.isoformat() if as_of else None
-    body["backtest"] = shapes.backtest_json(data.backtest(as_of or BACKTEST_AS_OF))
     return jsonify(body)
 
 
