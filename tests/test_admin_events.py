@@ -180,3 +180,16 @@ def test_html_typed_into_any_field_is_shown_escaped(admin, client):
                 f"/admin/events/{slug}/history", "/admin/"):  # fmt: skip
         html = (admin if url.startswith("/admin") else client).get(url).get_data(as_text=True)
         assert payload not in html, url
+
+
+def test_a_typed_address_must_be_free_and_well_formed(editor, session):
+    taken = make_event(session, "2024-01-01", title="Already here")
+    data = form_data(editor, "/admin/events/new", slug=taken.slug)
+    found = errors(editor.post("/admin/events/new", data=data).get_data(as_text=True))
+    assert f"/events/{taken.slug} is taken by “Already here”" in found["slug"]
+    data = form_data(editor, "/admin/events/new", slug="Not A Slug!")
+    found = errors(editor.post("/admin/events/new", data=data).get_data(as_text=True))
+    assert "lower-case letters" in found["slug"]
+    data = form_data(editor, "/admin/events/new", slug="northlight-vocalis-2024")
+    response = editor.post("/admin/events/new", data=data)
+    assert response.location.endswith("/admin/events/northlight-vocalis-2024/edit")

@@ -7,6 +7,8 @@ named (an existing actor's name, alias or slug; a new one needs a kind) and sour
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -61,8 +63,12 @@ class SourceRow(Form):
             raise ValidationError(problem)
 
 
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 class EventForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=MAX_TITLE)])
+    slug = StringField("Address (slug)", validators=[Optional(), Length(max=100)])
     summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
     category = SelectField("Category", validators=[DataRequired()])
     start = StringField("Start", validators=[DataRequired(), _partial_date])
@@ -77,6 +83,12 @@ class EventForm(FlaskForm):
     save = SubmitField("Save as draft")
     publish = SubmitField("Save and publish")
     list_problems: dict[str, list[str]] | None = None
+
+    def validate_slug(self, field) -> None:
+        if field.data and not SLUG.fullmatch(field.data.strip()):
+            raise ValidationError(
+                "Use lower-case letters, digits and single hyphens: sag-strike-2023."
+            )
 
     def validate_end(self, field) -> None:
         if not field.data or self.start.errors or not self.start.data:

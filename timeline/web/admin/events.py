@@ -49,7 +49,9 @@ def _submit(form: EventForm, event: Event | None):
         return _render(form, event, [], 200 if not form.errors else 400)
     if form.publish.data and not current_user.is_admin:
         abort(403, description="Only an admin may publish.")
-    slug = event.slug if event else event_edits.free_slug(db.session, form.title.data)
+    slug = event.slug if event else _new_slug(form)
+    if slug is None:
+        return _render(form, event, [], 400)
     record = form.record(slug)
     warnings = event_edits.likely_duplicates(db.session, record, event.id if event else None)
     if warnings and not form.save_anyway.data:
@@ -64,6 +66,19 @@ def _submit(form: EventForm, event: Event | None):
     state = "published" if saved.status is Status.PUBLISHED else "saved as a draft for review"
     flash(f"“{saved.title}” {state}.")
     return redirect(url_for("admin.event_edit", slug=saved.slug))
+
+
+def _new_slug(form: EventForm) -> str | None:
+    """The slug typed (None, with the error at the field, when another event holds it), or
+    one made from the title."""
+    typed = (form.slug.data or "").strip()
+    if not typed:
+        return event_edits.free_slug(db.session, form.title.data)
+    holder = event_edits.get_any_event(db.session, typed)
+    if holder is not None:
+        form.slug.errors = [f"The address /events/{typed} is taken by “{holder.title}”."]
+        return None
+    return typed
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
