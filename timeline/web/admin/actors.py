@@ -169,7 +169,10 @@ def actor_edit(slug: str):
 def actor_history(slug: str):
     actor = _actor_or_404(slug)
     history = revisions.history(db.session, Subject.ACTOR, actor.id)
-    return render_template("admin/actors/history.html", actor=actor, history=history)
+    return render_template(
+        "admin/history.html", name=actor.name, slug=actor.slug, history=history,
+        edit_endpoint="admin.actor_edit", restore_endpoint="admin.actor_restore",
+    )  # fmt: skip
 
 
 @bp.post("/actors/<slug>/restore/<int:revision_id>")

@@ -140,7 +140,10 @@ def event_delete(slug: str):
 def event_history(slug: str):
     event = _event_or_404(slug)
     history = revisions.history(db.session, Subject.EVENT, event.id)
-    return render_template("admin/events/history.html", event=event, history=history)
+    return render_template(
+        "admin/history.html", name=event.title, slug=event.slug, history=history,
+        edit_endpoint="admin.event_edit", restore_endpoint="admin.event_restore",
+    )  # fmt: skip
 
 
 @bp.post("/events/<slug>/restore/<int:revision_id>")
