@@ -193,3 +193,15 @@ def test_a_typed_address_must_be_free_and_well_formed(editor, session):
     data = form_data(editor, "/admin/events/new", slug="northlight-vocalis-2024")
     response = editor.post("/admin/events/new", data=data)
     assert response.location.endswith("/admin/events/northlight-vocalis-2024/edit")
+
+
+def test_an_admin_withdraws_a_published_event_to_the_drafts(admin, session, client):
+    event = make_event(session, "2024-03-01", title="Live for now")
+    assert client.get(f"/events/{event.slug}").status_code == 200
+    token = csrf_token(admin, f"/admin/events/{event.slug}/edit")
+    assert (
+        admin.post(f"/admin/events/{event.slug}/withdraw", data={"csrf_token": token}).status_code
+        == 302
+    )
+    assert client.get(f"/events/{event.slug}").status_code == 404
+    assert "Live for now" in admin.get("/admin/").get_data(as_text=True)
