@@ -171,3 +171,47 @@ def test_the_database_window_agrees_with_the_date_logic(session, client):
         expected = {slug for slug, span in spans.items() if span.overlaps(*window(low, high))}
         got = client.get(f"/api/events?from={low}&to={high}&limit=500").get_json()["events"]
         assert {e["slug"] for e in got} == expected, (low, high)
+
+
+def test_reads_carry_an_etag_and_a_repeat_costs_a_304(seeded, client):
+    first = client.get("/api/events?category=lawsuit")
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag
+    again = client.get("/api/events?category=lawsuit", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    other = client.get("/api/events?category=demo", headers={"If-None-Match": etag})
+    assert other.status_code == 200
+
+
+def test_reads_and_their_errors_may_be_read_from_other_sites(client):
+    for url in ("/api/events", "/api/events?from=2024-13", "/api/gpus"):
+        assert client.get(url).headers["Access-Control-Allow-Origin"] == "*", url
+    assert "Access-Control-Allow-Origin" not in client.get("/").headers
+
+
+def test_actors_page_by_slug_and_filter_by_kind_and_name(seeded, client):
+    first = client.get("/api/actors?limit=5").get_json()
+    slugs = [a["slug"] for a in first["actors"]]
+    assert slugs == sorted(slugs) and len(slugs) == 5
+    second = client.get(first["next"]).get_json()
+    assert second["actors"][0]["slug"] > slugs[-1]
+    guilds = client.get("/api/actors?kind=guild&limit=500").get_json()["actors"]
+    assert guilds and {a["kind"] for a in guilds} == {"guild"}
+    by_alias = client.get("/api/actors?q=wga west").get_json()["actors"]
+    assert [a["slug"] for a in by_alias] == ["writers-guild-of-america-west"]
+    assert by_alias[0]["events"] == len(
+        client.get("/api/events?actor=writers-guild-of-america-west&limit=500").get_json()["events"]
+    )
+    bad = client.get("/api/actors?kind=alien&limit=0").get_json()["error"]["fields"]
+    assert set(bad) == {"kind", "limit"}
+
+
+def test_one_actor_by_slug_or_alias_and_the_vocabularies(seeded, client):
+    actor = client.get("/api/actors/amptp").get_json()["actor"]
+    assert actor["slug"] == "alliance-of-motion-picture-and-television-producers-amptp"
+    assert "AMPTP" in actor["aliases"]
+    assert client.get("/api/actors/nobody").status_code == 404
+    categories = client.get("/api/categories").get_json()["categories"]
+    assert sum(c["events"] for c in categories) == 50
+    kinds = client.get("/api/kinds").get_json()["kinds"]
+    assert {"person", "studio", "guild"} <= {k["slug"] for k in kinds}

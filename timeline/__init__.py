@@ -24,7 +24,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     from timeline import cli
-    from timeline.web import admin, api, api_costs, auth, costs, errors, filters, pages, security
+    from timeline.web import (
+        admin,
+        api,
+        api_costs,
+        auth,
+        costs,
+        errors,
+        filters,
+        http_cache,
+        pages,
+        security,
+    )
 
     security.init_app(app)
     app.register_blueprint(pages.bp)
@@ -34,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_costs.bp)
     app.register_blueprint(costs.bp)
     errors.init_app(app)
+    http_cache.init_app(app)
     filters.init_app(app)
     cli.init_app(app)
     return app

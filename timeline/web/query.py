@@ -117,7 +117,7 @@ def event_filter(session: Session, args: MultiDict, vocabulary: Vocabulary) -> E
     return where
 
 
-def _limit(args: MultiDict, default: int, ceiling: int, errors: dict[str, str]) -> int:
+def page_size(args: MultiDict, default: int, ceiling: int, errors: dict[str, str]) -> int:
     text = args.get("limit", "").strip()
     if not text:
         return default
@@ -145,7 +145,7 @@ def event_query(
         where = event_filter(session, args, vocabulary)
     except BadParameters as exc:
         errors, where = exc.fields, EventFilter()
-    limit = _limit(args, default_limit, max_limit, errors)
+    limit = page_size(args, default_limit, max_limit, errors)
     cursor = _cursor(args, errors)
     if errors:
         raise BadParameters(errors)

@@ -77,6 +77,23 @@ def event_row(event: Event) -> tuple[str, ...]:
     )  # fmt: skip
 
 
+def actor_json(actor: Actor, events: int | None = None) -> dict[str, Any]:
+    """An actor as the API gives it, with its aliases and, in lists, its published events."""
+    shape = {
+        "slug": actor.slug,
+        "name": actor.name,
+        "kind": actor.kind,
+        "aliases": [alias.name for alias in actor.aliases],
+        "description": actor.description,
+        "homepage": actor.homepage,
+        "url": url_for("pages.actor", slug=actor.slug, _external=True),
+        "events_url": url_for("api.events", actor=actor.slug, _external=True),
+    }
+    if events is not None:
+        shape["events"] = events
+    return shape
+
+
 def error_json(status: int, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
     """The one error shape under /api."""
     return {"error": {"status": status, "message": message, "fields": fields or {}}}
