@@ -15,17 +15,17 @@ class NoPrice(LookupError):
     """No price record covers this GPU, directly or through the GPU it is priced like."""
 
 
-def _days_in(year: int) -> int:
+def days_in(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
 def decimal_year(day: dt.date) -> float:
-    return day.year + (day.timetuple().tm_yday - 1) / _days_in(day.year)
+    return day.year + (day.timetuple().tm_yday - 1) / days_in(day.year)
 
 
 def from_decimal_year(year: float) -> dt.date:
     start = dt.date(int(year), 1, 1)
-    return start + dt.timedelta(days=int((year % 1) * _days_in(int(year))))
+    return start + dt.timedelta(days=int((year % 1) * days_in(int(year))))
 
 
 def midpoint(when: PartialDate) -> dt.date:

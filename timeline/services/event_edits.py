@@ -14,7 +14,6 @@ from timeline.domain import (
     ActorAlias,
     Event,
     EventActor,
-    Revision,
     Role,
     Source,
     Status,
@@ -25,7 +24,7 @@ from timeline.domain.dates import clamped_after, clamped_before, span_of
 from timeline.services import revisions
 from timeline.services.documents import ImportRejected, Problem
 from timeline.services.importer import Importer
-from timeline.services.records import Bundle, EventRecord, LinkRecord, SourceRecord, event_slug
+from timeline.services.records import Bundle, EventRecord, LinkRecord, SourceRecord
 
 FORM = "the form"
 NEARBY = dt.timedelta(days=30)
@@ -56,16 +55,6 @@ def actor_names(session: Session, limit: int = 5000) -> list[str]:
     """Actor names and aliases for the form's pick list (a datalist: no JavaScript needed)."""
     names = select(Actor.name).union(select(ActorAlias.name))
     return list(session.scalars(select(names.subquery().c.name).order_by("name").limit(limit)))
-
-
-def free_slug(session: Session, title: str) -> str:
-    """A slug made from the title that no event holds yet."""
-    base = event_slug(title) or "event"
-    candidate, n = base, 1
-    while session.scalars(select(Event.id).where(Event.slug == candidate)).first():
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
 
 
 def likely_duplicates(session: Session, record: EventRecord, own_id: int | None) -> list[str]:
@@ -139,13 +128,6 @@ def delete(session: Session, event: Event, user: User) -> None:
     revisions.record(session, Subject.EVENT, event.id, "delete", user, snapshot)
     session.delete(event)
     session.flush()
-
-
-def revision_of(session: Session, event: Event, revision_id: int) -> Revision | None:
-    revision = session.get(Revision, revision_id)
-    if revision is None or revision.subject != Subject.EVENT or revision.record_id != event.id:
-        return None
-    return revision
 
 
 def record_of(snapshot: dict, slug: str) -> EventRecord:

@@ -61,6 +61,16 @@ def vocabulary(session: Session) -> Vocabulary:
     )
 
 
+def free_slug(session: Session, title: str) -> str:
+    """A slug made from the title that no event holds yet."""
+    base = event_slug(title) or "event"
+    candidate, n = base, 1
+    while session.scalars(select(Event.id).where(Event.slug == candidate)).first():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
 def _assign(target: object, values: dict[str, object], changes: list[str]) -> None:
     """Set only the fields that differ, so an unchanged row is not rewritten."""
     for name, value in values.items():
@@ -156,14 +166,7 @@ class Importer:
 
     def _free_slug(self, record: EventRecord) -> str:
         """The record's slug, or one made from its title that no other event holds."""
-        if record.slug:
-            return record.slug
-        base, n = event_slug(record.title) or "event", 1
-        candidate = base
-        while self.session.scalars(select(Event.id).where(Event.slug == candidate)).first():
-            n += 1
-            candidate = f"{base}-{n}"
-        return candidate
+        return record.slug or free_slug(self.session, record.title)
 
     def _sync_links(self, file: str, record: EventRecord, event: Event, changes: list[str]) -> None:
         before = [(link.actor_id, link.role, link.position) for link in event.links]

@@ -88,6 +88,16 @@ def latest(session: Session, subject: Subject, record_id: int) -> Revision | Non
     return session.scalars(statement).first()
 
 
+def revision_of(
+    session: Session, subject: Subject, record_id: int, revision_id: int
+) -> Revision | None:
+    """A revision by id, but only one of this record's."""
+    revision = session.get(Revision, revision_id)
+    if revision is None or revision.subject != subject or revision.record_id != record_id:
+        return None
+    return revision
+
+
 def history(session: Session, subject: Subject, record_id: int) -> list[Revision]:
     """A record's revisions, newest first."""
     statement = (

@@ -4,12 +4,11 @@ timeline page reuses it over its own window so the two line up."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
 
-from timeline.costmodel.prices import decimal_year, from_decimal_year
+from timeline.costmodel.prices import days_in, decimal_year, from_decimal_year
 from timeline.costmodel.projection import Projection
 
 WIDTH, HEIGHT = 960, 340
@@ -49,7 +48,7 @@ class TimeAxis:
 
     def x_after(self, day: dt.date) -> float:
         """Where the day ends (computed, not as the next day's start: 9999-12-31 has none)."""
-        return self._at(decimal_year(day) + 1 / (366 if calendar.isleap(day.year) else 365))
+        return self._at(decimal_year(day) + 1 / days_in(day.year))
 
     def _at(self, year: float) -> float:
         span = decimal_year(self.last) - decimal_year(self.first)

@@ -11,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from timeline.db import db
-from timeline.domain import Actor, Revision, Subject
+from timeline.domain import Actor, Subject
 from timeline.services import actor_edits, event_edits, revisions
 from timeline.services import events as event_service
 from timeline.services.actor_edits import LIST_LIMIT, ActorChanges, MergePreview
@@ -179,8 +179,8 @@ def actor_history(slug: str):
 @admin_required
 def actor_restore(slug: str, revision_id: int):
     actor = _actor_or_404(slug)
-    revision = db.session.get(Revision, revision_id)
-    if revision is None or revision.subject != Subject.ACTOR or revision.record_id != actor.id:
+    revision = revisions.revision_of(db.session, Subject.ACTOR, actor.id, revision_id)
+    if revision is None:
         abort(404, description="That revision is not one of this actor's.")
     problems = actor_edits.restore(db.session, actor, revision, current_user)
     if problems:

@@ -10,6 +10,7 @@ from timeline.db import db
 from timeline.domain import Event, Status, Subject
 from timeline.services import event_edits, revisions
 from timeline.services.event_edits import EditRejected
+from timeline.services.importer import free_slug
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.admin import bp
 from timeline.web.admin.event_form import DATE_HINT, EventForm, event_form, kind_choices
@@ -73,7 +74,7 @@ def _new_slug(form: EventForm) -> str | None:
     one made from the title."""
     typed = (form.slug.data or "").strip()
     if not typed:
-        return event_edits.free_slug(db.session, form.title.data)
+        return free_slug(db.session, form.title.data)
     holder = event_edits.get_any_event(db.session, typed)
     if holder is not None:
         form.slug.errors = [f"The address /events/{typed} is taken by “{holder.title}”."]
@@ -150,7 +151,7 @@ def event_history(slug: str):
 @admin_required
 def event_restore(slug: str, revision_id: int):
     event = _event_or_404(slug)
-    revision = event_edits.revision_of(db.session, event, revision_id)
+    revision = revisions.revision_of(db.session, Subject.EVENT, event.id, revision_id)
     if revision is None:
         abort(404, description="That revision is not one of this event's.")
     record = event_edits.record_of(revision.snapshot, event.slug)
