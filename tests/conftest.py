@@ -20,6 +20,7 @@ from timeline.domain import (
     Actor,
     ActorAlias,
     ApiPrice,
+    ApiToken,
     Event,
     EventActor,
     Gpu,
@@ -35,7 +36,7 @@ from timeline.domain import (
     VideoModel,
 )
 
-DATA_TABLES = (Revision, LoginAttempt, User, EventActor, Source, ActorAlias, Event, Actor)
+DATA_TABLES = (Revision, LoginAttempt, ApiToken, User, EventActor, Source, ActorAlias, Event, Actor)
 COST_TABLES = (Scenario, MeasuredRun, GpuPrice, ApiPrice, LlmPrice, VideoModel, Gpu)
 
 
@@ -77,6 +78,7 @@ def app(database: str, tmp_path_factory: pytest.TempPathFactory):
             "DATABASE_URL": database,
             "SECRET_KEY": "test-only-key",
             "SERVER_NAME": "timeline.test",
+            "RATELIMIT_ENABLED": False,  # tests/test_api_cache.py checks the limit on its own app
         }
     )
     app.instance_path = str(tmp_path_factory.mktemp("instance"))

@@ -141,7 +141,7 @@ def test_bad_parameters_get_a_400_naming_each(client, query, fields):
 def test_api_errors_are_json_not_html(client):
     missing = client.get("/api/nothing-here")
     assert missing.status_code == 404 and missing.get_json()["error"]["status"] == 404
-    wrong_method = client.post("/api/events")
+    wrong_method = client.put("/api/events")
     assert wrong_method.status_code == 405
     assert wrong_method.get_json()["error"]["status"] == 405
     assert "GET" in wrong_method.headers["Allow"]

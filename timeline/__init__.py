@@ -28,6 +28,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin,
         api,
         api_costs,
+        api_docs,
+        api_exports,
+        api_writes,
         auth,
         costs,
         errors,
@@ -42,8 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(api_writes.bp)
+    app.register_blueprint(api_exports.bp)
     app.register_blueprint(api_costs.bp)
     app.register_blueprint(costs.bp)
+    api_docs.init_app(app)
     errors.init_app(app)
     http_cache.init_app(app)
     filters.init_app(app)

@@ -18,6 +18,10 @@ DEFAULTS = {
     # (timeline.web.security); a CSRF token lives as long as the session it belongs to.
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    # Requests per client address to /api; a 429 in the API's error shape beyond it.
+    "RATELIMIT_DEFAULT": "1200 per minute;60 per second",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
 }
 
 

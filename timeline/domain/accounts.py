@@ -1,12 +1,13 @@
-"""People who edit: accounts with a role, and the login attempts that rate limiting counts."""
+"""People who edit: accounts with a role, their API tokens, and the login attempts that rate
+limiting counts."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline.db import Base, created_at, intpk, vocabulary_column
 
@@ -60,3 +61,34 @@ class LoginAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     succeeded: Mapped[bool] = mapped_column(Boolean)
+
+
+class ApiToken(Base):
+    """A secret a program sends as `Authorization: Bearer …` to write through /api as its
+    account. Revoked tokens are kept, so the account page can show what was revoked and when.
+
+    Only the secret's SHA-256 is stored. Passwords need a slow hash because people choose
+    guessable ones; a token is 256 random bits, which no amount of hashing speed makes
+    guessable, and a fast, unsalted hash lets a request find its token by an indexed lookup
+    instead of checking a slow hash against every token there is.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16))  # the secret's first characters, not secret
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.prefix}… of user {self.user_id}>"

@@ -3,51 +3,20 @@ events, an actor's events, and the counts behind the category and actor-kind pag
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Row, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from timeline.domain import Actor, ActorAlias, ActorKind, Category, Event, EventActor, Status
 from timeline.domain.dates import clamped_after, clamped_before
 from timeline.services.filters import EventFilter, clauses
+from timeline.services.ordering import CHRONOLOGICAL, Cursor, Ordering
 
 CHRONOLOGY = (Event.starts_on, Event.ends_on, Event.id)
-
-
-class CursorError(ValueError):
-    """A pagination cursor that this site did not make."""
-
-
-@dataclass(frozen=True, slots=True)
-class Cursor:
-    """The position after the last event of a page, in chronological order."""
-
-    starts_on: dt.date
-    ends_on: dt.date
-    id: int
-
-    def encode(self) -> str:
-        text = f"{self.starts_on.isoformat()}|{self.ends_on.isoformat()}|{self.id}"
-        return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-    @classmethod
-    def decode(cls, token: str) -> Cursor:
-        try:
-            padded = token + "=" * (-len(token) % 4)
-            first, last, ident = base64.urlsafe_b64decode(padded).decode().split("|")
-            return cls(dt.date.fromisoformat(first), dt.date.fromisoformat(last), int(ident))
-        except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-            raise CursorError("not a cursor from this site: use the 'next' link as given") from exc
-
-    @classmethod
-    def after(cls, event: Event) -> Cursor:
-        return cls(event.starts_on, event.ends_on, event.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +26,7 @@ class EventQuery:
     where: EventFilter = field(default_factory=EventFilter)
     limit: int = 50
     after: Cursor | None = None
+    order: Ordering = CHRONOLOGICAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,27 +43,35 @@ def _with_details(statement: Select) -> Select:
 
 
 def list_events(session: Session, query: EventQuery) -> EventPage:
-    """Events the filter finds, oldest first, one page at a time."""
+    """Events the filter finds in the query's order (oldest first unless told), a page at a time."""
+    dialect = session.get_bind().dialect.name
     statement = (
         select(Event)
         .where(*clauses(session, query.where))
-        .order_by(*CHRONOLOGY)
+        .order_by(*query.order.order_by(dialect))
         .limit(query.limit + 1)
     )
     if query.after is not None:
-        a = query.after
-        statement = statement.where(tuple_(*CHRONOLOGY) > tuple_(a.starts_on, a.ends_on, a.id))
+        statement = statement.where(query.order.after(query.after, dialect))
     events = list(session.scalars(_with_details(statement)))
     more = len(events) > query.limit
     events = events[: query.limit]
-    return EventPage(events, Cursor.after(events[-1]) if more else None)
+    return EventPage(events, query.order.cursor(events[-1]) if more else None)
 
 
-def stream_events(session: Session, where: EventFilter, batch: int = 500) -> Iterator[Event]:
-    """Every event the filter finds, oldest first, read a batch at a time (for exports)."""
+def count_events(session: Session, where: EventFilter) -> int:
+    """How many events the filter finds, on every page together."""
+    statement = select(func.count()).select_from(Event).where(*clauses(session, where))
+    return session.scalar(statement) or 0
+
+
+def stream_events(
+    session: Session, where: EventFilter, batch: int = 500, order: Ordering = CHRONOLOGICAL
+) -> Iterator[Event]:
+    """Every event the filter finds, oldest first unless told, a batch at a time (for exports)."""
     after: Cursor | None = None
     while True:
-        page = list_events(session, EventQuery(where, batch, after))
+        page = list_events(session, EventQuery(where, batch, after, order))
         yield from page.events
         if page.next is None:
             return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from typing import NotRequired, get_type_hints
 
 from flask import (
     Blueprint,
@@ -16,13 +17,18 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from typing_extensions import TypedDict
 
 from timeline.db import db
 from timeline.services import actors as actor_service
 from timeline.services import events as event_service
+from timeline.services.events import EventQuery
 from timeline.services.filters import EventFilter
 from timeline.services.vocabulary import load_vocabulary
+from timeline.web.openapi import Param, documented
 from timeline.web.query import (
+    FILTER_PARAMS,
+    PAGE_PARAMS,
     BadParameters,
     event_filter,
     event_query,
@@ -30,22 +36,90 @@ from timeline.web.query import (
     page_size,
     view_url,
 )
-from timeline.web.shapes import CSV_COLUMNS, actor_json, event_json, event_row
+from timeline.web.shapes import (
+    CSV_COLUMNS,
+    EVENT_FIELDS,
+    ActorShape,
+    EventShape,
+    actor_json,
+    event_json,
+    event_row,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
+FIELD_NAMES = "|".join(EVENT_FIELDS)
+LIST_PARAMS = (
+    *FILTER_PARAMS,
+    *PAGE_PARAMS,
+    Param("fields", f"Only these fields of each event, comma-separated: {', '.join(EVENT_FIELDS)}",
+          {"type": "string", "pattern": f"^({FIELD_NAMES})(,({FIELD_NAMES}))*$"}),
+    Param("total", "`true` adds `total`, how many events match on all pages together",
+          {"type": "string", "enum": ["true", "false"]}),
+)  # fmt: skip
 
+
+# An event cut down to the `fields` asked for: any of EventShape's fields, each as typed there.
+ChosenFields = TypedDict(
+    "ChosenFields", {name: NotRequired[kind] for name, kind in get_type_hints(EventShape).items()}
+)
+
+
+class EventList(TypedDict):
+    """A page of events (with `fields`, each holds only the fields asked for). `next` is the
+    URL of the next page, null on the last."""
+
+    events: list[EventShape | ChosenFields]
+    next: str | None
+    total: NotRequired[int]
+
+
+def _fields(errors: dict[str, str]) -> tuple[str, ...] | None:
+    names = [n.strip() for n in request.args.get("fields", "").split(",") if n.strip()]
+    unknown = [n for n in names if n not in EVENT_FIELDS]
+    if unknown:
+        named = ", ".join(map(repr, unknown))
+        errors["fields"] = f"no field {named}: use {', '.join(EVENT_FIELDS)}"
+    return tuple(dict.fromkeys(names)) or None
+
+
+def _total(errors: dict[str, str]) -> bool:
+    text = request.args.get("total", "").strip().lower()
+    if text not in ("", "true", "false"):
+        errors["total"] = "use total=true to count every match, or leave it out"
+    return text == "true"
+
+
+def _list_request() -> tuple[EventQuery, tuple[str, ...] | None, bool]:
+    """The page, the fields and whether to count: every bad parameter named at once."""
+    config, errors = current_app.config, {}
+    try:
+        query = event_query(db.session, request.args, load_vocabulary(db.session),
+                            config["PAGE_SIZE"], config["MAX_PAGE_SIZE"])  # fmt: skip
+    except BadParameters as exc:
+        errors, query = exc.fields, EventQuery()
+    fields, total = _fields(errors), _total(errors)
+    if errors:
+        raise BadParameters(errors)
+    return query, fields, total
+
+
+@bp.get("/events.json")
 @bp.get("/events")
+@documented(params=LIST_PARAMS, response=EventList, errors=(400,))
 def events():
-    """Events the filters find, in chronological order, a page at a time."""
-    config = current_app.config
-    vocabulary = load_vocabulary(db.session)
-    query = event_query(
-        db.session, request.args, vocabulary, config["PAGE_SIZE"], config["MAX_PAGE_SIZE"]
-    )
+    """Events the filters find, oldest first unless sorted, a page at a time."""
+    query, fields, total = _list_request()
     page = event_service.list_events(db.session, query)
-    next_url = next_page_url("api.events", page.next, external=True) if page.next else None
-    return jsonify(events=[event_json(e) for e in page.events], next=next_url)
+    shapes = [event_json(e) for e in page.events]
+    if fields:
+        shapes = [{name: shape[name] for name in fields} for shape in shapes]
+    body: dict = {"events": shapes, "next": None}
+    if page.next:
+        body["next"] = next_page_url(request.endpoint or "api.events", page.next, external=True)
+    if total:
+        body["total"] = event_service.count_events(db.session, query.where)
+    return jsonify(body)
 
 
 def _csv_lines(where: EventFilter) -> Iterator[str]:
@@ -62,6 +136,7 @@ def _csv_lines(where: EventFilter) -> Iterator[str]:
 
 
 @bp.get("/events.csv")
+@documented(params=FILTER_PARAMS, media_type="text/csv", errors=(400,))
 def events_csv():
     """Every event the filters find, as CSV, written while it is read (no page size)."""
     where = event_filter(db.session, request.args, load_vocabulary(db.session))
@@ -70,7 +145,12 @@ def events_csv():
     return response
 
 
+class OneEvent(TypedDict):
+    event: EventShape
+
+
 @bp.get("/events/<slug>")
+@documented(response=OneEvent)
 def event(slug: str):
     """One published event."""
     found = event_service.get_event(db.session, slug)
@@ -79,10 +159,25 @@ def event(slug: str):
     return jsonify(event=event_json(found))
 
 
+class ActorList(TypedDict):
+    actors: list[ActorShape]
+    next: str | None
+
+
+ACTOR_PARAMS = (
+    Param("kind", "Actors of any of these kinds (see /api/kinds)", repeatable=True),
+    Param("q", "Actors whose name or an alias contains this text"),
+    Param("limit", "Actors per page", {"type": "integer", "minimum": 1}),
+    Param("after", "The slug to continue after: take it from the previous page's `next` link"),
+)
+
+
 @bp.get("/actors")
+@documented(params=ACTOR_PARAMS, response=ActorList, errors=(400,), tag="actors")
 def actors():
-    """Actors by slug, a page at a time: `kind` (repeatable), `q` (name or alias), `limit`,
-    `after` (the slug to continue after; the `next` URL carries it)."""
+    """Actors by slug, a page at a time, each with its count of published events.
+
+    Filter by `kind`, search names and aliases with `q`; the `next` URL carries `after`."""
     vocabulary = load_vocabulary(db.session)
     errors: dict[str, str] = {}
     kinds = tuple(request.args.getlist("kind"))
@@ -105,7 +200,12 @@ def actors():
     return jsonify(actors=[actor_json(a, n) for a, n in page.rows], next=next_url)
 
 
+class OneActor(TypedDict):
+    actor: ActorShape
+
+
 @bp.get("/actors/<slug>")
+@documented(response=OneActor, tag="actors")
 def actor(slug: str):
     """One actor, found by its slug or an alias's."""
     found = event_service.find_actor_by_name(db.session, slug)
@@ -114,7 +214,20 @@ def actor(slug: str):
     return jsonify(actor=actor_json(found))
 
 
+class CategoryShape(TypedDict):
+    slug: str
+    label: str
+    description: str | None
+    events: int
+    events_url: str
+
+
+class CategoryList(TypedDict):
+    categories: list[CategoryShape]
+
+
 @bp.get("/categories")
+@documented(response=CategoryList)
 def categories():
     """The categories with their published events."""
     rows = event_service.category_counts(db.session)
@@ -127,7 +240,20 @@ def categories():
     )  # fmt: skip
 
 
+class KindShape(TypedDict):
+    slug: str
+    label: str
+    description: str | None
+    actors: int
+    actors_url: str
+
+
+class KindList(TypedDict):
+    kinds: list[KindShape]
+
+
 @bp.get("/kinds")
+@documented(response=KindList, tag="actors")
 def kinds():
     """The actor kinds with how many actors each has."""
     rows = event_service.actors_by_kind(db.session)

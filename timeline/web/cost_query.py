@@ -4,18 +4,73 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
-from timeline.costmodel.compute import Architecture, Clip, Sampling, bound_problem, side_problem
+from timeline.costmodel.compute import (
+    LOWER_BOUNDS,
+    UPPER_BOUNDS,
+    Architecture,
+    Clip,
+    Sampling,
+    bound_problem,
+    side_problem,
+)
 from timeline.costmodel.hardware import Precision
 from timeline.domain.dates import DateError, PartialDate
 from timeline.services.calculator import CostRequest
 from timeline.services.costs import CostData
-from timeline.web.query import BadParameters
+from timeline.web.openapi import Param
+from timeline.web.query import PARTIAL_DATE, BadParameters
 
 ARCH_FIELDS = ("params", "layers", "hidden", "vae_t", "vae_s", "patch_t", "patch_s")
 # What the calculator page shows before anyone asks: the calibration model on one H100.
 PAGE_DEFAULTS = {"model": "wan2.1-14b", "gpu": "h100-sxm", "gpus": "1", "width": "1280",
                  "height": "720", "seconds": "5"}  # fmt: skip
+
+
+def _positive(name: str, description: str, kind: str = "integer", required: bool = False) -> Param:
+    """A number above zero and within what the compute model accepts: the reader's own checks."""
+    schema: dict[str, Any] = {"type": kind, "maximum": UPPER_BOUNDS[name]}
+    if name in LOWER_BOUNDS:
+        schema["minimum"] = LOWER_BOUNDS[name]
+    else:
+        schema["exclusiveMinimum"] = 0
+    return Param(name, description, schema, required=required)
+
+
+# Every parameter the reader below reads: it reads no other name, takes whole numbers where
+# the type is "integer", and requires what is marked required, so the API's description and
+# the parsing cannot part.
+COST_PARAMS: tuple[Param, ...] = (
+    Param("model", "A video model by slug: its architecture, steps, guidance passes and frame "
+          "rate are the defaults; without it, every architecture parameter is required"),
+    _positive("params", "Transformer parameters", "number"),
+    _positive("layers", "Transformer layers"),
+    _positive("hidden", "Transformer hidden width"),
+    _positive("vae_t", "VAE compression in time"),
+    _positive("vae_s", "VAE compression of each frame side"),
+    _positive("patch_t", "Latent frames per patch"),
+    _positive("patch_s", "Latent pixels per patch side"),
+    Param("gpu", "The GPU by slug (see /api/gpus)", required=True),
+    _positive("gpus", "GPUs one clip is split over; 1 if left out"),
+    Param("precision", "The GPUs' number format; bf16 if left out",
+          {"type": "string", "enum": [p.value for p in Precision]}),
+    _positive("width", "Frame width in pixels: a multiple of vae_s x patch_s", required=True),
+    _positive("height", "Frame height in pixels: a multiple of vae_s x patch_s", required=True),
+    _positive("frames", "Frames in the clip; give this or `seconds`"),
+    _positive("seconds", "Clip length, made whole frames at `fps` plus the first", "number"),
+    _positive("fps", "Frames per second; the model's if left out", "number"),
+    _positive("steps", "Denoising steps; the model's if left out"),
+    _positive("guidance_passes", "Transformer passes per step (2 with classifier-free "
+              "guidance); the model's if left out"),
+    _positive("mfu", "One share of peak for every kernel, instead of the GPU generation's "
+              "defaults and the calibrated overhead", "number"),
+    _positive("price_per_gpu_hour", "USD per GPU-hour, instead of the GPU's fitted rental price",
+              "number"),
+    Param("date", "The day the GPU's fitted rental price is taken on: a year, month or day "
+          "(its first day); today if left out", PARTIAL_DATE),
+)  # fmt: skip
+COST_PARAMETERS = {param.name: param for param in COST_PARAMS}
 
 
 class _Reader:
@@ -26,15 +81,19 @@ class _Reader:
         self.errors: dict[str, str] = {}
 
     def text(self, key: str) -> str | None:
+        if key not in COST_PARAMETERS:
+            raise KeyError(f"{key!r} is read but not described in COST_PARAMS")
         value = (self.args.get(key) or "").strip()
         return value or None
 
-    def number(self, key: str, whole: bool = False, required: bool = False) -> float | None:
-        text = self.text(key)
+    def number(self, key: str) -> float | None:
+        """The value, a whole number if COST_PARAMS types it "integer"."""
+        text, param = self.text(key), COST_PARAMETERS[key]
         if text is None:
-            if required:
+            if param.required:
                 self.errors[key] = "is required"
             return None
+        whole = param.schema["type"] == "integer"
         try:
             value = float(text)
         except ValueError:
@@ -51,8 +110,8 @@ class _Reader:
             return None
         return int(value) if whole else value
 
-    def whole(self, key: str, required: bool = False) -> int | None:
-        value = self.number(key, whole=True, required=required)
+    def whole(self, key: str) -> int | None:
+        value = self.number(key)
         return None if value is None else int(value)
 
 
@@ -80,7 +139,7 @@ def _architecture(read: _Reader, data: CostData) -> tuple[str | None, Architectu
 
 
 def _clip(read: _Reader, defaults: dict) -> Clip | None:
-    width, height = read.whole("width", required=True), read.whole("height", required=True)
+    width, height = read.whole("width"), read.whole("height")
     frames, seconds = read.whole("frames"), read.number("seconds")
     fps = read.number("fps") or defaults.get("fps")
     if frames is None and seconds is None and not {"frames", "seconds"} & set(read.errors):

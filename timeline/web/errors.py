@@ -9,6 +9,14 @@ from timeline.web.query import BadParameters
 from timeline.web.shapes import error_json
 
 
+class ApiError(Exception):
+    """An answer under /api that is an error: its status, a message and the fields at fault."""
+
+    def __init__(self, status: int, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.fields = status, message, fields or {}
+
+
 def _wants_json() -> bool:
     return request.path == "/api" or request.path.startswith("/api/")
 
@@ -31,6 +39,10 @@ def handle_bad_parameters(exc: BadParameters):
     return jsonify(error_json(400, "invalid query parameters", exc.fields)), 400
 
 
+def handle_api_error(exc: ApiError):
+    return jsonify(error_json(exc.status, exc.message, exc.fields)), exc.status
+
+
 def refuse_nul_in_path() -> None:
     """No address on this site holds a NUL character, and PostgreSQL refuses to compare text
     holding one: answer 404 before a view looks a slug up."""
@@ -42,3 +54,4 @@ def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_in_path)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(BadParameters, handle_bad_parameters)
+    app.register_error_handler(ApiError, handle_api_error)

@@ -15,13 +15,39 @@ from werkzeug.datastructures import MultiDict
 from timeline.domain import Actor, Status
 from timeline.domain.dates import DateError, PartialDate
 from timeline.services import events as event_service
-from timeline.services.events import Cursor, CursorError, EventQuery
+from timeline.services.events import EventQuery
 from timeline.services.filters import EventFilter
+from timeline.services.ordering import (
+    CHRONOLOGICAL,
+    SORTABLE,
+    Cursor,
+    CursorError,
+    Ordering,
+    SortError,
+)
 from timeline.services.search import SearchError, SearchQuery
 from timeline.services.vocabulary import Vocabulary
+from timeline.web.openapi import Param
 
 MAX_ACTORS = 10
-FILTER_PARAMETERS = ("from", "to", "category", "actor", "kind", "q", "status")
+PARTIAL_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
+FILTER_PARAMS = (
+    Param("from", "Events that reach this date or later: a year, month or day", PARTIAL_DATE),
+    Param("to", "Events that begin by this date: a year, month or day", PARTIAL_DATE),
+    Param("category", "Events in any of these categories (see /api/categories)", repeatable=True),
+    Param("actor", f"Events in which all these actors take part, by slug (at most {MAX_ACTORS})",
+          repeatable=True),
+    Param("kind", "Events with an actor of any of these kinds (see /api/kinds)", repeatable=True),
+    Param("q", 'Full-text search: words, "phrases", OR, and -excluded words'),
+    Param("status", "Only `published` is public", {"type": "string", "enum": ["published"]}),
+)  # fmt: skip
+FILTER_PARAMETERS = tuple(p.name for p in FILTER_PARAMS)
+PAGE_PARAMS = (
+    Param("sort", "Up to 4 fields, most significant first, `-` for descending, e.g. "
+          f"`-start,title`; fields: {', '.join(SORTABLE)}; oldest first by default"),
+    Param("limit", "Events per page", {"type": "integer", "minimum": 1}),
+    Param("cursor", "Where the page starts: take it from the previous page's `next` link"),
+)  # fmt: skip
 
 
 class BadParameters(Exception):
@@ -127,10 +153,19 @@ def page_size(args: MultiDict, default: int, ceiling: int, errors: dict[str, str
     return int(text)
 
 
-def _cursor(args: MultiDict, errors: dict[str, str]) -> Cursor | None:
+def _order(args: MultiDict, errors: dict[str, str]) -> Ordering:
+    text = args.get("sort", "").strip()
+    try:
+        return Ordering.parse(text) if text else CHRONOLOGICAL
+    except SortError as exc:
+        errors["sort"] = str(exc)
+        return CHRONOLOGICAL
+
+
+def _cursor(args: MultiDict, order: Ordering, errors: dict[str, str]) -> Cursor | None:
     text = args.get("cursor", "").strip()
     try:
-        return Cursor.decode(text) if text else None
+        return order.read(text) if text else None
     except CursorError as exc:
         errors["cursor"] = str(exc)
         return None
@@ -139,17 +174,18 @@ def _cursor(args: MultiDict, errors: dict[str, str]) -> Cursor | None:
 def event_query(
     session: Session, args: MultiDict, vocabulary: Vocabulary, default_limit: int, max_limit: int
 ) -> EventQuery:
-    """A page of a filter: the filter plus `limit` and `cursor`; raises BadParameters."""
+    """A page of a filter: the filter plus `limit`, `sort` and `cursor`; raises BadParameters."""
     errors: dict[str, str] = {}
     try:
         where = event_filter(session, args, vocabulary)
     except BadParameters as exc:
         errors, where = exc.fields, EventFilter()
     limit = page_size(args, default_limit, max_limit, errors)
-    cursor = _cursor(args, errors)
+    order = _order(args, errors)
+    cursor = _cursor(args, order, errors) if "sort" not in errors else None
     if errors:
         raise BadParameters(errors)
-    return EventQuery(where, limit, cursor)
+    return EventQuery(where, limit, cursor, order)
 
 
 def filter_args(args: MultiDict | None = None, **changes: str | list[str] | None) -> MultiDict:

@@ -7,6 +7,8 @@ from functools import wraps
 
 from flask import Flask, abort, request
 from flask.sessions import SecureCookieSessionInterface
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -30,6 +32,21 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Log in to reach the editors' pages."
     login_manager.session_protection = "strong"
     csrf.init_app(app)
+    _limit_api(app)
+
+
+def _limit_api(app: Flask) -> None:
+    """Requests to /api counted per client address (RATELIMIT_* settings), one counter set
+    per application: Flask-Limiter keeps its settings on the object, not the app.
+
+    Counts live in each process by default; set TIMELINE_RATELIMIT_STORAGE_URI (redis://...)
+    to share them between workers, and run behind a proxy fix so the address is the client's.
+    """
+    Limiter(
+        app=app,
+        key_func=get_remote_address,
+        default_limits_exempt_when=lambda: not request.path.startswith("/api/"),
+    )
 
 
 @login_manager.user_loader

@@ -25,6 +25,7 @@ MENU = [
     ("admin.cost_data", "Cost data", False),
     ("admin.imports", "Bulk import", False),
     ("admin.users", "Accounts", True),
+    ("admin.account", "Your account", False),
 ]
 
 
@@ -38,4 +39,12 @@ def _menu():
     return {"admin_links": admin_links}
 
 
-from timeline.web.admin import actors, costs, dashboard, events, imports, users  # noqa: E402, F401
+from timeline.web.admin import (  # noqa: E402, F401
+    account,
+    actors,
+    costs,
+    dashboard,
+    events,
+    imports,
+    users,
+)

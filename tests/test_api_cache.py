@@ -1,0 +1,81 @@
+"""HTTP caching and limits on /api: validators on every read, 304s, and the 429 shape."""
+
+import pytest
+
+from tests.factories import make_event
+from timeline import create_app
+from timeline.db import db
+
+READS = [
+    "/api/events?category=lawsuit",
+    "/api/events.csv",
+    "/api/events.ics",
+    "/api/events.atom",
+    "/api/events.timelinejs.json",
+    "/api/events/writers-guild-of-america-strike",
+    "/api/actors?kind=guild",
+    "/api/categories",
+    "/api/gpus",
+    "/api/openapi.json",
+]
+
+
+@pytest.mark.parametrize("url", READS)
+def test_every_read_carries_validators_and_a_repeat_costs_a_304(seeded, client, url):
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == first.headers["ETag"]
+    since = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_a_change_to_the_data_gives_a_new_answer(seeded, session, client):
+    first = client.get("/api/events?category=demo")
+    make_event(session, "2024-06-01", title="Fresh demo", category="demo")
+    tag = first.headers["ETag"]
+    after = client.get("/api/events?category=demo", headers={"If-None-Match": tag})
+    assert after.status_code == 200
+    assert "Fresh demo" in after.get_data(as_text=True)
+    assert after.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_change_to_cost_data_gives_a_new_answer(seeded, session, client):
+    from timeline.domain import Gpu
+
+    first = client.get("/api/gpus")
+    gpu = session.scalars(db.select(Gpu)).first()
+    gpu.name = gpu.name + " (renamed)"
+    session.commit()
+    after = client.get("/api/gpus", headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and "(renamed)" in after.get_data(as_text=True)
+
+
+def test_different_questions_have_different_tags(seeded, client):
+    one = client.get("/api/events?category=demo").headers["ETag"]
+    other = client.get("/api/events?category=lawsuit").headers["ETag"]
+    assert one != other
+
+
+def test_writes_and_errors_carry_no_validators(client):
+    missing = client.get("/api/events/no-such-event")
+    assert missing.status_code == 404 and "ETag" not in missing.headers
+
+
+def test_too_many_requests_get_a_429_in_the_error_shape(database, app):
+    limited = create_app({
+        "DATABASE_URL": database, "SECRET_KEY": "test-only-key", "SERVER_NAME": "timeline.test",
+        "RATELIMIT_DEFAULT": "3 per minute",
+    })  # fmt: skip
+    client = limited.test_client()
+    answers = [client.get("/api/categories") for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+    refused = answers[-1]
+    assert refused.mimetype == "application/json"
+    assert refused.get_json()["error"]["status"] == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert refused.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get("/").status_code == 200  # the site's pages are not counted
+    with limited.app_context():
+        db.engine.dispose()

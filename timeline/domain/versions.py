@@ -1,0 +1,64 @@
+"""A counter per body of public data, moved by every write, so a reader's cached copy can be
+checked with one row read instead of rebuilding the answer.
+
+Every ORM flush that adds, changes or deletes an event, actor or source moves `events`; one
+that touches the cost reference data moves `costs`. Writes that bypass the ORM (raw SQL)
+must call `touch` themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, DateTime, Integer, String, event, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from timeline.db import Base
+from timeline.domain.actors import Actor, ActorAlias
+from timeline.domain.costs import (
+    ApiPrice,
+    Gpu,
+    GpuPrice,
+    LlmPrice,
+    MeasuredRun,
+    Scenario,
+    VideoModel,
+)
+from timeline.domain.events import Event, EventActor, Source
+
+TRACKED: dict[type, str] = {
+    Event: "events", EventActor: "events", Source: "events", Actor: "events",
+    ActorAlias: "events",
+    Gpu: "costs", GpuPrice: "costs", VideoModel: "costs", MeasuredRun: "costs",
+    ApiPrice: "costs", LlmPrice: "costs", Scenario: "costs",
+}  # fmt: skip
+
+
+class DataVersion(Base):
+    """How many times a body of data has changed, and when it last did."""
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(String(20), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+def touch(connection: Connection, names: set[str]) -> None:
+    """Move the named counters, inside the caller's transaction."""
+    if names:
+        connection.execute(
+            update(DataVersion)
+            .where(DataVersion.name.in_(sorted(names)))  # one lock order: no deadlock
+            .values(version=DataVersion.version + 1, changed_at=dt.datetime.now(dt.UTC))
+        )
+
+
+@event.listens_for(Session, "after_flush")
+def _count_changes(session: Session, _context) -> None:
+    changed = {
+        TRACKED[type(obj)]
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if type(obj) in TRACKED and (obj not in session.dirty or session.is_modified(obj))
+    }
+    touch(session.connection(), changed)
