@@ -79,3 +79,43 @@ def test_too_many_requests_get_a_429_in_the_error_shape(database, app):
     assert client.get("/").status_code == 200  # the site's pages are not counted
     with limited.app_context():
         db.engine.dispose()
+
+
+def _statements(app, request):
+    """The SQL statements the database runs while `request()` is answered."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = request()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return response, seen
+
+
+def test_a_repeated_question_is_answered_without_a_query(seeded, app, client):
+    url = "/api/events?category=lawsuit&sort=-start"
+    first, first_sql = _statements(app, lambda: client.get(url))
+    again, again_sql = _statements(app, lambda: client.get(url))
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert len(first_sql) > 2
+    assert len(again_sql) == 1 and "data_versions" in again_sql[0]
+
+
+def test_a_kept_answer_is_not_sent_after_any_kind_of_write(seeded, app, session, client):
+    from sqlalchemy import delete
+
+    from timeline.domain import Event
+
+    url = "/api/events?category=lawsuit"
+    assert client.get(url).get_json()["events"]
+    session.execute(delete(Event).where(Event.category == "lawsuit"))  # a bulk write
+    session.commit()
+    assert client.get(url).get_json()["events"] == []

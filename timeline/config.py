@@ -22,6 +22,8 @@ DEFAULTS = {
     "RATELIMIT_DEFAULT": "1200 per minute;60 per second",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
+    # API answers each process keeps by ETag and sends again without a query (0: none).
+    "API_ANSWERS_KEPT": 256,
 }
 
 

@@ -87,6 +87,9 @@ class Event(Base):
         CheckConstraint("length(trim(title)) > 0", name="title_not_blank"),
         Index("ix_events_status_chronology", "status", "starts_on", "ends_on", "id"),
         Index("ix_events_status_ends_on", "status", "ends_on"),
+        # A category's events in chronological order, so a category and a window walk only
+        # that category's part of the timeline.
+        Index("ix_events_category_chronology", "status", "category", "starts_on", "ends_on", "id"),
         # Covers the window test and what counting needs (lane, start text), so facets and the
         # drawing's counts read the index alone, never the wide event rows.
         Index(
@@ -150,12 +153,14 @@ class EventActor(Base):
     """An actor's part in an event."""
 
     __tablename__ = "event_actors"
+    # An actor's events read from the index alone, without visiting the link rows.
+    __table_args__ = (Index("ix_event_actors_actor_event", "actor_id", "event_id"),)
 
     event_id: Mapped[int] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
     )
     actor_id: Mapped[int] = mapped_column(
-        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("actors.id", ondelete="CASCADE"), primary_key=True
     )
     role: Mapped[Role] = mapped_column(vocabulary_column(Role, "role"), default=Role.PARTICIPANT)
     position: Mapped[int] = mapped_column(Integer, default=0)

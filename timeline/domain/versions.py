@@ -1,9 +1,9 @@
 """A counter per body of public data, moved by every write, so a reader's cached copy can be
 checked with one row read instead of rebuilding the answer.
 
-Every ORM flush that adds, changes or deletes an event, actor or source moves `events`; one
-that touches the cost reference data moves `costs`. Writes that bypass the ORM (raw SQL)
-must call `touch` themselves.
+Every ORM flush or bulk statement through a session that adds, changes or deletes an event,
+actor or source moves `events`; one that touches the cost reference data moves `costs`.
+Writes that bypass the session (raw SQL on a connection) must call `touch` themselves.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Connection, DateTime, Integer, String, event, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from timeline.db import Base
 from timeline.domain.actors import Actor, ActorAlias
@@ -52,6 +52,16 @@ def touch(connection: Connection, names: set[str]) -> None:
             .where(DataVersion.name.in_(sorted(names)))  # one lock order: no deadlock
             .values(version=DataVersion.version + 1, changed_at=dt.datetime.now(dt.UTC))
         )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _count_bulk_changes(state: ORMExecuteState) -> None:
+    """Bulk INSERT, UPDATE and DELETE through a session bypass the flush: count them here."""
+    if state.is_insert or state.is_update or state.is_delete:
+        mapper = state.bind_mapper
+        name = TRACKED.get(mapper.class_) if mapper is not None else None
+        if name:
+            touch(state.session.connection(), {name})
 
 
 @event.listens_for(Session, "after_flush")

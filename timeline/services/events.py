@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from timeline.domain import Actor, ActorAlias, ActorKind, Category, Event, EventActor, Status
 from timeline.domain.dates import clamped_after, clamped_before
-from timeline.services.filters import EventFilter, clauses
+from timeline.services.filters import EventFilter, clauses, resolved
 from timeline.services.ordering import CHRONOLOGICAL, Cursor, Ordering
 
 CHRONOLOGY = (Event.starts_on, Event.ends_on, Event.id)
@@ -47,7 +47,7 @@ def list_events(session: Session, query: EventQuery) -> EventPage:
     dialect = session.get_bind().dialect.name
     statement = (
         select(Event)
-        .where(*clauses(session, query.where))
+        .where(*clauses(session, resolved(session, query.where)))
         .order_by(*query.order.order_by(dialect))
         .limit(query.limit + 1)
     )
@@ -70,6 +70,7 @@ def stream_events(
 ) -> Iterator[Event]:
     """Every event the filter finds, oldest first unless told, a batch at a time (for exports)."""
     after: Cursor | None = None
+    where = resolved(session, where)
     while True:
         page = list_events(session, EventQuery(where, batch, after, order))
         yield from page.events

@@ -32,11 +32,15 @@ class EventFilter:
     search: SearchQuery | None = None
     status: Status = Status.PUBLISHED
     found: tuple[int, ...] | None = None  # the search's matches, once run (see resolved)
+    linked: tuple[int, ...] | None = None  # the events all the actors share (see resolved)
+    looked_up: bool = False  # resolved already: a list too long to use stays unread
 
     def without(self, name: str) -> EventFilter:
         """The same filter with one facet cleared, to count that facet's other values."""
         default = next(f.default for f in fields(self) if f.name == name)
-        return replace(self, **{name: default})
+        cleared = {"actors": {"linked": None, "looked_up": False},
+                   "search": {"found": None, "looked_up": False}}.get(name, {})  # fmt: skip
+        return replace(self, **{name: default}, **cleared)
 
     @property
     def windowed(self) -> bool:
@@ -50,10 +54,13 @@ def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
         found.append(_overlaps(where))
     if where.categories:
         found.append(Event.category.in_(where.categories))
-    for actor in where.actors:
-        found.append(
+    if where.linked is not None:
+        found.append(Event.id.in_(where.linked))
+    else:
+        found += [
             Event.id.in_(select(EventActor.event_id).where(EventActor.actor_id == actor.id))
-        )
+            for actor in where.actors
+        ]
     if where.kinds:
         found.append(
             or_(*(Event.actor_kinds.contains(f" {k} ", autoescape=True) for k in where.kinds))
@@ -66,16 +73,42 @@ def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
 
 
 def resolved(session: Session, where: EventFilter, most: int = 5_000) -> EventFilter:
-    """The filter with its full-text search run once, for a view that asks several questions
-    of it (counts, extent, drawing, list): each then reads a list of ids instead of searching
-    again. A search matching more than `most` events is left to run inside each query."""
-    if where.search is None or where.found is not None:
+    """The filter with its full-text search and its actors looked up once, as lists of ids.
+
+    A view that asks several questions of a filter (counts, extent, drawing, list) then reads
+    a list instead of searching again. And a short list turns the query around: the database
+    fetches those few events and sorts them, where it would otherwise walk the whole
+    chronology testing each event against the search or the actor. A search matching more
+    than `most` events, or actors who share more, are left to run inside each query.
+    """
+    if where.looked_up:
         return where
+    found, linked = _search_ids(session, where, most), _shared(session, where, most)
+    return replace(where, found=found, linked=linked, looked_up=True)
+
+
+def _search_ids(session: Session, where: EventFilter, most: int) -> tuple[int, ...] | None:
+    if where.search is None or where.found is not None:
+        return where.found
     dialect = session.get_bind().dialect.name
     ids = list(
         session.scalars(select(Event.id).where(matches(dialect, where.search)).limit(most + 1))
     )
-    return where if len(ids) > most else replace(where, found=tuple(ids))
+    return None if len(ids) > most else tuple(ids)
+
+
+def _shared(session: Session, where: EventFilter, most: int) -> tuple[int, ...] | None:
+    """The events every actor takes part in, if the first few of them have at most `most`."""
+    if not where.actors or where.linked is not None:
+        return where.linked
+    shared: set[int] | None = None
+    for actor in where.actors:
+        statement = select(EventActor.event_id).where(EventActor.actor_id == actor.id)
+        ids = set(session.scalars(statement.limit(most + 1)))
+        if len(ids) > most:
+            return None
+        shared = ids if shared is None else shared & ids
+    return tuple(sorted(shared or ()))
 
 
 def _overlaps(where: EventFilter) -> ColumnElement[bool]:

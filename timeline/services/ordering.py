@@ -66,7 +66,8 @@ class Ordering:
         unknown = [k.name for k in keys if k.name not in SORTABLE]
         if unknown:
             raise SortError(
-                f"cannot sort by {', '.join(map(repr, unknown))}: use {', '.join(SORTABLE)}, "
+                f"cannot sort by {', '.join(repr(u[:40]) for u in unknown[:5])}: "
+                f"use {', '.join(SORTABLE)}, "
                 "each optionally with a leading '-' for descending, separated by commas"
             )
         if not keys or len(keys) > MAX_KEYS or len({k.name for k in keys}) < len(keys):

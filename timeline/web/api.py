@@ -78,7 +78,7 @@ def _fields(errors: dict[str, str]) -> tuple[str, ...] | None:
     names = [n.strip() for n in request.args.get("fields", "").split(",") if n.strip()]
     unknown = [n for n in names if n not in EVENT_FIELDS]
     if unknown:
-        named = ", ".join(map(repr, unknown))
+        named = ", ".join(repr(name[:40]) for name in unknown[:5])
         errors["fields"] = f"no field {named}: use {', '.join(EVENT_FIELDS)}"
     return tuple(dict.fromkeys(names)) or None
 
