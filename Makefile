@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app timeline
 
-.PHONY: run test bench bench-cost bench-timeline clean
+.PHONY: run test bench bench-cost bench-timeline bench-api clean
 
 run: $(VENV)/.run  ## create the environment, migrate, seed an empty database, serve on :5000
 	$(FLASK) db upgrade
@@ -24,6 +24,9 @@ bench-timeline: $(VENV)/.dev  ## the timeline page, search and CSV at 100,000 sy
 bench-cost: $(VENV)/.dev  ## one cost evaluation, one projection, and the cost pages' requests
 	$(BIN)/python bench/cost_model.py
 
+bench-api: $(VENV)/.bench  ## requests/s and p50/p99 of /api/events beside Datasette and a bare app
+	$(BIN)/python bench/api_load.py $(BENCH_ARGS)
+
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -35,6 +38,10 @@ $(VENV)/.run: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.dev: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
 	touch $@ $(VENV)/.run
+
+$(VENV)/.bench: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,postgres,bench]'
+	touch $@ $(VENV)/.dev $(VENV)/.run
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/artifacts
