@@ -110,6 +110,7 @@ def _known_ids(where: list, params: dict, ids, otherwise: str, bound: dict) -> N
     """As ours: a short list of ids is sent as a list; a long one stays a subquery."""
     if len(ids) <= MOST:
         where.append(f"events.id IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})")
+        where[0] = "+events.status = :status"  # as ours: fetch the listed rows, then sort
     else:
         where.append(otherwise)
         params |= bound

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Integer, column, func, literal_column, not_, text
+from sqlalchemy import ColumnElement, Integer, column, func, literal_column, not_, select, text
 
 from timeline.domain import Event
 
@@ -92,6 +92,15 @@ def matches(dialect: str, query: SearchQuery) -> ColumnElement[bool]:
     if dialect == "postgresql":
         return _postgresql(query)
     return _fts5(query)
+
+
+def matching_ids(dialect: str, query: SearchQuery, most: int):
+    """A statement for the ids of at most `most` events the query finds. On SQLite it reads
+    the FTS table alone, so it stops after `most` rows instead of gathering every match."""
+    if dialect == "postgresql":
+        return select(Event.id).where(_postgresql(query)).limit(most)
+    found = text("SELECT rowid FROM events_fts WHERE events_fts MATCH :fts LIMIT :most")
+    return found.bindparams(fts=fts5_expression(query), most=most)
 
 
 def _fts5_string(term: Term) -> str:
