@@ -189,3 +189,12 @@ class Source(Base):
 
     event: Mapped[Event] = relationship(back_populates="sources")
 
+    def citation(self) -> dict[str, str | None]:
+        """What a reader cites it by, in plain values: the API, revisions and PATCH bodies."""
+        return {
+            "url": self.url,
+            "title": self.title,
+            "publisher": self.publisher,
+            "published": self.published,
+        }
+

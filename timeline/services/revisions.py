@@ -29,10 +29,7 @@ def event_snapshot(event: Event) -> Snapshot:
             {"slug": link.actor.slug, "name": link.actor.name, "role": link.role.value}
             for link in event.links
         ],
-        "sources": [
-            {"url": s.url, "title": s.title, "publisher": s.publisher, "published": s.published}
-            for s in event.sources
-        ],
+        "sources": [source.citation() for source in event.sources],
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import NotRequired, get_type_hints
 
 from flask import (
@@ -23,13 +24,14 @@ from timeline.db import db
 from timeline.services import actors as actor_service
 from timeline.services import events as event_service
 from timeline.services.events import EventQuery
-from timeline.services.filters import EventFilter
+from timeline.services.filters import EventFilter, resolved
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.openapi import Param, documented
 from timeline.web.query import (
     FILTER_PARAMS,
     PAGE_PARAMS,
     BadParameters,
+    choices,
     event_filter,
     event_query,
     next_page_url,
@@ -110,6 +112,7 @@ def _list_request() -> tuple[EventQuery, tuple[str, ...] | None, bool]:
 def events():
     """Events the filters find, oldest first unless sorted, a page at a time."""
     query, fields, total = _list_request()
+    query = replace(query, where=resolved(db.session, query.where))  # once for page and total
     page = event_service.list_events(db.session, query)
     shapes = [event_json(e) for e in page.events]
     if fields:
@@ -180,12 +183,7 @@ def actors():
     Filter by `kind`, search names and aliases with `q`; the `next` URL carries `after`."""
     vocabulary = load_vocabulary(db.session)
     errors: dict[str, str] = {}
-    kinds = tuple(request.args.getlist("kind"))
-    unknown = [k for k in kinds if k not in vocabulary.kinds]
-    if unknown:
-        errors["kind"] = (
-            f"no kind {', '.join(map(repr, unknown))}: use one of {', '.join(vocabulary.kinds)}"
-        )
+    kinds = choices(request.args, "kind", vocabulary.kinds, errors)
     limit = page_size(
         request.args, current_app.config["PAGE_SIZE"], current_app.config["MAX_PAGE_SIZE"], errors
     )

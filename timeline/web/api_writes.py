@@ -144,10 +144,7 @@ def _stored(event: Event) -> dict[str, Any]:
         "title": event.title, "summary": event.summary, "category": event.category,
         "start": event.start, "end": event.end, "ongoing": event.ongoing, "notes": event.notes,
         "actors": [{"slug": link.actor.slug, "role": link.role.value} for link in event.links],
-        "sources": [
-            {"url": s.url, "title": s.title, "publisher": s.publisher, "published": s.published}
-            for s in event.sources
-        ],
+        "sources": [source.citation() for source in event.sources],
     }  # fmt: skip
 
 

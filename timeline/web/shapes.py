@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired
+from typing import Any, Literal, NotRequired, cast
 
 from flask import url_for
 from typing_extensions import TypedDict  # pydantic describes only this one before 3.12
@@ -56,12 +56,7 @@ def link_json(link: EventActor) -> LinkShape:
 
 
 def source_json(source: Source) -> SourceShape:
-    return {
-        "url": source.url,
-        "title": source.title,
-        "publisher": source.publisher,
-        "published": source.published,
-    }
+    return cast(SourceShape, source.citation())
 
 
 def event_json(event: Event) -> EventShape:
