@@ -31,7 +31,6 @@ from timeline.web.query import (
     FILTER_PARAMS,
     PAGE_PARAMS,
     BadParameters,
-    choices,
     event_filter,
     event_query,
     next_page_url,
@@ -183,7 +182,12 @@ def actors():
     Filter by `kind`, search names and aliases with `q`; the `next` URL carries `after`."""
     vocabulary = load_vocabulary(db.session)
     errors: dict[str, str] = {}
-    kinds = choices(request.args, "kind", vocabulary.kinds, errors)
+    kinds = tuple(request.args.getlist("kind"))
+    unknown = [k for k in kinds if k not in vocabulary.kinds]
+    if unknown:
+        errors["kind"] = (
+            f"no kind {', '.join(map(repr, unknown))}: use one of {', '.join(vocabulary.kinds)}"
+        )
     limit = page_size(
         request.args, current_app.config["PAGE_SIZE"], current_app.config["MAX_PAGE_SIZE"], errors
     )

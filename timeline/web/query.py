@@ -74,7 +74,7 @@ def _values(args: MultiDict, key: str) -> list[str]:
     return list(dict.fromkeys(v.strip() for v in args.getlist(key) if v.strip()))
 
 
-def choices(args: MultiDict, key: str, allowed: dict[str, str], errors: dict[str, str]):
+def _choices(args: MultiDict, key: str, allowed: dict[str, str], errors: dict[str, str]):
     chosen = _values(args, key)
     unknown = [v for v in chosen if v not in allowed]
     if unknown:
@@ -132,9 +132,9 @@ def event_filter(session: Session, args: MultiDict, vocabulary: Vocabulary) -> E
     where = EventFilter(
         first=first.earliest if first else dt.date.min,
         last=last.latest if last else dt.date.max,
-        categories=choices(args, "category", vocabulary.categories, errors),
+        categories=_choices(args, "category", vocabulary.categories, errors),
         actors=_actors(session, args, errors),
-        kinds=choices(args, "kind", vocabulary.kinds, errors),
+        kinds=_choices(args, "kind", vocabulary.kinds, errors),
         search=_search(args, errors),
         status=_status(args, errors),
     )
