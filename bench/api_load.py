@@ -229,8 +229,14 @@ def targets(path: Path) -> list[Target]:
     return [
         Target("ours", ours_command, api_url, "events", "next", ours_env(path)),
         # The same app keeping no answers: every request runs its queries.
-        Target("ours-no-kept", ours_command, api_url, "events", "next",
-               ours_env(path) | {"TIMELINE_API_ANSWERS_KEPT": "0"}),
+        Target(
+            "ours-no-kept",
+            ours_command,
+            api_url,
+            "events",
+            "next",
+            ours_env(path) | {"TIMELINE_API_ANSWERS_KEPT": "0"},
+        ),
         Target("bare", bare_command, api_url, "events", "next"),
         Target("datasette", datasette_command, datasette_url, "rows", "next_url"),
     ]
@@ -489,8 +495,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sizes", default="100000,1000000", help="events per database")
     parser.add_argument("--duration", type=int, default=20, help="seconds of load per target")
     parser.add_argument("--connections", type=int, default=4, help="wrk's open connections")
-    parser.add_argument("--only", default="ours,ours-no-kept,bare,datasette",
-                        help="targets to run")
+    parser.add_argument("--only", default="ours,ours-no-kept,bare,datasette", help="targets to run")
     parser.add_argument("--rounds", type=int, default=1, help="runs per target; the best counts")
     parser.add_argument("--explain", action="store_true", help="print the query plans only")
     parser.add_argument("--data", type=Path, default=PROJECT_ROOT / "instance" / "bench",

@@ -27,7 +27,7 @@ from timeline.costmodel.hardware import Generation, Gpu, efficiency_for
 from timeline.costmodel.prices import GpuPrice, PriceBook
 from timeline.costmodel.projection import Assumptions, project
 from timeline.costmodel.scenarios import Workload
-from timeline.domain.dates import PartialDate
+from timeline.dates import PartialDate
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "costmodel.yaml"
 

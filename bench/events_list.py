@@ -22,9 +22,9 @@ from flask_migrate import upgrade
 from sqlalchemy import insert, select
 
 from timeline import create_app
+from timeline.dates import PartialDate, span_of
 from timeline.db import db
 from timeline.domain import Actor, ActorKind, Category, Event, EventActor, Source
-from timeline.domain.dates import PartialDate, span_of
 
 FIRST_DAY = dt.date(2015, 1, 1)
 DAYS = 365 * 12

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import Boolean, Date, Integer, String, Text, column, func, select, table
 from sqlalchemy.engine import Connection, Engine
 
-from timeline.domain.dates import PartialDate, Span
+from timeline.dates import PartialDate, Span
 from timeline.domain.events import LONG_SPAN_DAYS
 
 CHUNK = 5_000
@@ -323,9 +323,7 @@ def _popular(rng: random.Random, pool: list[int]) -> int:
     return pool[int(len(pool) * rng.random() ** 2)]
 
 
-def _cast(
-    rng: random.Random, pools: dict[str, list[int]], category: str
-) -> list[tuple[int, str]]:
+def _cast(rng: random.Random, pools: dict[str, list[int]], category: str) -> list[tuple[int, str]]:
     """1-4 distinct actors with roles, each drawn from the pool of the kinds its role suits."""
     roles = ROLE_PATTERNS.get(category, DEFAULT_ROLES)[: rng.choice((1, 2, 2, 3, 3, 4))]
     cast: dict[int, str] = {}

@@ -61,8 +61,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=30, help="timed requests per URL")
     args = parser.parse_args()
     if args.database is None:
-        args.database = Path(tempfile.gettempdir()) / "timeline-bench" / (
-            f"timeline-page-{args.events}.sqlite3"
+        args.database = (
+            Path(tempfile.gettempdir())
+            / "timeline-bench"
+            / (f"timeline-page-{args.events}.sqlite3")
         )
     return args
 
@@ -122,9 +124,7 @@ def count_matching(engine: Engine, text: str) -> int:
     """Published events whose title, summary or actors' names contain `text` (any case).
 
     An approximation of the site's search (no stemming), to show how many hits to expect."""
-    document = func.lower(
-        EVENTS.c.title + " " + EVENTS.c.summary + " " + EVENTS.c.actor_names
-    )
+    document = func.lower(EVENTS.c.title + " " + EVENTS.c.summary + " " + EVENTS.c.actor_names)
     statement = select(func.count()).where(
         EVENTS.c.status == "published", document.contains(text.lower(), autoescape=True)
     )

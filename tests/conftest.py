@@ -156,7 +156,7 @@ def log_in(client, username: str, password: str = PASSWORD):
 @pytest.fixture
 def accounts(session):
     """An editor and an admin, with PASSWORD."""
-    from timeline.services.accounts import create_user
+    from timeline.services.accounts.users import create_user
 
     editor = create_user(session, "edna", PASSWORD, UserRole.EDITOR)
     admin = create_user(session, "ada", PASSWORD, UserRole.ADMIN)

@@ -4,8 +4,8 @@ from itertools import count
 
 from sqlalchemy.orm import Session
 
+from timeline.dates import span_of
 from timeline.domain import Actor, Event, EventActor, Role, Source, Status
-from timeline.domain.dates import span_of
 
 _serial = count(1)
 

@@ -6,7 +6,7 @@ from werkzeug.routing import Rule
 
 from tests.conftest import PASSWORD, csrf_token, log_in
 from timeline.domain import User
-from timeline.services.accounts import FAILURES_ALLOWED
+from timeline.services.accounts.users import FAILURES_ALLOWED
 
 
 def test_passwords_are_stored_as_argon2id_hashes(accounts):

@@ -12,7 +12,7 @@ from werkzeug.test import encode_multipart
 
 from tests.conftest import csrf_token
 from timeline.domain import Actor, Event, Revision, Status
-from timeline.services.bulk_import import MAX_BYTES
+from timeline.services.imports.bulk import MAX_BYTES
 
 EVENTS = """
 - title: Video game performers strike against game companies

@@ -6,8 +6,8 @@ import random
 import pytest
 
 from tests.factories import make_actor, make_event
+from timeline.dates import PartialDate, window
 from timeline.domain import Role, Status
-from timeline.domain.dates import PartialDate, window
 
 
 def slugs(response) -> list[str]:

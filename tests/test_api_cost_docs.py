@@ -10,13 +10,13 @@ from flask import Flask
 from pydantic import TypeAdapter
 
 from timeline.costmodel.projection import CASES
-from timeline.services.costs import CostData
-from timeline.web import api_costs
-from timeline.web.cost_query import COST_PARAMS, PAGE_DEFAULTS, cost_request
-from timeline.web.cost_shapes import CaseName, UsdByCase
-from timeline.web.openapi import describe, document
-from timeline.web.query import BadParameters
-from timeline.web.shapes import ErrorShape
+from timeline.services.costs.data import CostData
+from timeline.web.api import costs as api_costs
+from timeline.web.api.cost_shapes import CaseName, UsdByCase
+from timeline.web.api.openapi import describe, document
+from timeline.web.api.shapes import ErrorShape
+from timeline.web.cost_params import COST_PARAMS, PAGE_DEFAULTS, cost_request
+from timeline.web.event_params import BadParameters
 
 EXPLICIT = {
     "params": "14e9", "layers": "40", "hidden": "5120", "vae_t": "4", "vae_s": "8",

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from tests.factories import make_actor, make_event
 from timeline.domain import Event, Role
-from timeline.web import api_exports, exports
-from timeline.web.openapi import document
+from timeline.web.api import exports as api_exports
+from timeline.web.api import formats as exports
+from timeline.web.api.openapi import document
 
 HOST = "http://timeline.test"
 

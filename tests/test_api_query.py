@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import make_event
-from timeline.services.ordering import Cursor
+from timeline.services.events.ordering import Cursor
 
 
 def walk(client, url: str) -> list[dict]:

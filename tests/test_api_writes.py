@@ -9,9 +9,9 @@ from sqlalchemy import select
 from tests.conftest import csrf_token
 from tests.factories import make_actor, make_event
 from timeline.domain import ApiToken, Event, Revision, Role, User
-from timeline.services import api_tokens
-from timeline.web.event_input import EventChanges, EventInput
-from timeline.web.openapi import Schemas, describe
+from timeline.services.accounts import tokens as api_tokens
+from timeline.web.api.event_input import EventChanges, EventInput
+from timeline.web.api.openapi import Schemas, describe
 
 EVENT = {
     "title": "Northlight signs AI dubbing deal",

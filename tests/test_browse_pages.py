@@ -9,8 +9,8 @@ import pytest
 
 from tests.factories import make_actor, make_event
 from timeline.domain import ActorAlias, Role, Status
-from timeline.services.events import related_events
-from timeline.web import pages
+from timeline.services.events.queries import related_events
+from timeline.web.pages import browse as pages
 
 HOST = "http://timeline.test"
 BREAKOUT = "</script><script>alert(1)</script>"

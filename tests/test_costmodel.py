@@ -19,7 +19,7 @@ from timeline.costmodel.compute import (
 )
 from timeline.costmodel.hardware import Generation, Gpu, Precision, efficiency_for
 from timeline.costmodel.prices import GpuPrice, PriceBook, decimal_year, fit_trend
-from timeline.domain.dates import PartialDate
+from timeline.dates import PartialDate
 
 WAN_14B = Architecture(14e9, 40, 5120, vae_t=4, vae_s=8, patch_t=1, patch_s=2)
 WAN_1_3B = Architecture(1.3e9, 30, 1536, 4, 8, 1, 2)

@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from timeline.costmodel.prices import GpuPrice, PriceBook
+from timeline.dates import PartialDate
 from timeline.domain import Gpu, Scenario
-from timeline.domain.dates import PartialDate
 
 
 def cost(client, **params):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeline.domain.dates import DateError, PartialDate, Precision, Span, span_of, window
+from timeline.dates import DateError, PartialDate, Precision, Span, span_of, window
 
 
 @st.composite

@@ -43,7 +43,7 @@ def test_downgrade_to_base_and_upgrade_again(runner, session):
 
 
 def test_the_vocabularies_come_with_the_schema(session, client):
-    from timeline.services.importer import vocabulary
+    from timeline.services.imports.writer import vocabulary
 
     vocab = vocabulary(session)
     assert len(vocab.categories) == 18 and "labor-action" in vocab.categories

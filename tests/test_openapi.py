@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from timeline import create_app
-from timeline.web.openapi import document
+from timeline.web.api.openapi import document
 
 CHECKS = [
     not_a_server_error,
@@ -40,7 +40,7 @@ def api_schema(app, seeded):
 @pytest.fixture
 def admin_token(session, accounts) -> str:
     """An admin's API token, so generated writes get past the door and meet the validation."""
-    from timeline.services import api_tokens
+    from timeline.services.accounts import tokens as api_tokens
 
     _, secret = api_tokens.create(session, accounts["admin"], "schemathesis")
     session.commit()

@@ -11,12 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import make_actor, make_event
+from timeline.dates import PartialDate, Precision, span_of
 from timeline.domain import ActorAlias, Role, Status
-from timeline.domain.dates import PartialDate, Precision, span_of
-from timeline.services.search import SearchError, SearchQuery, Term, fts5_expression
-from timeline.services.timeline import BEFORE, Bucket, DrawnEvent
-from timeline.web.charts import TimeAxis
-from timeline.web.timeline_chart import CHAR_WIDTH, counts, drawing
+from timeline.services.events.layout import BEFORE, Bucket, DrawnEvent
+from timeline.services.events.search import SearchError, SearchQuery, Term, fts5_expression
+from timeline.web.charts.cost_chart import TimeAxis
+from timeline.web.charts.timeline_chart import CHAR_WIDTH, counts, drawing
 
 
 def slugs(client, url: str) -> list[str]:

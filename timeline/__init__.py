@@ -26,35 +26,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     from timeline import cli
-    from timeline.web import (
-        admin,
-        api,
-        api_costs,
-        api_docs,
-        api_exports,
-        api_writes,
-        auth,
-        costs,
-        errors,
-        filters,
-        http_cache,
-        pages,
-        security,
-    )
+    from timeline.web import admin, api, auth, errors, http_cache, pages, security, template_filters
 
     security.init_app(app)
-    app.register_blueprint(pages.bp)
+    pages.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(api_writes.bp)
-    app.register_blueprint(api_exports.bp)
-    app.register_blueprint(api_costs.bp)
-    app.register_blueprint(costs.bp)
-    api_docs.init_app(app)
+    api.init_app(app)
     errors.init_app(app)
     http_cache.init_app(app)
-    filters.init_app(app)
+    template_filters.init_app(app)
     cli.init_app(app)
     # What is alive once the app is built (modules, mappers, templates) lives as long as the
     # process: kept out of the collector's view, full collections stay short under load.

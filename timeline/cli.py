@@ -16,11 +16,11 @@ from sqlalchemy.exc import DBAPIError
 from timeline.db import db
 from timeline.domain import Event, Gpu, UserRole
 from timeline.domain.events import Status
-from timeline.services import bulk_import
-from timeline.services.accounts import AccountError, create_user
-from timeline.services.costdata import load_costs
-from timeline.services.documents import ImportRejected
-from timeline.services.importer import Report
+from timeline.services.accounts.users import AccountError, create_user
+from timeline.services.costs.reference import load_costs
+from timeline.services.imports import bulk as bulk_import
+from timeline.services.imports.documents import ImportRejected
+from timeline.services.imports.writer import Report
 
 SEED_FILES = ("actors.yaml", "events.yaml")
 COST_SEED_FILE = "costmodel.yaml"

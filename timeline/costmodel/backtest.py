@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from timeline.costmodel.compute import Clip
 from timeline.costmodel.prices import PriceBook, Trend, decimal_year, midpoint
 from timeline.costmodel.projection import Assumptions, usd_per_video_minute
-from timeline.domain.dates import PartialDate
+from timeline.dates import PartialDate
 
 
 @dataclass(frozen=True)

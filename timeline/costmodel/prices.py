@@ -8,7 +8,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from timeline.domain.dates import PartialDate
+from timeline.dates import PartialDate
 
 
 class NoPrice(LookupError):

@@ -10,7 +10,7 @@ from enum import StrEnum
 from timeline.costmodel.compute import Architecture, Clip, Estimate, Hardware, Sampling, estimate
 from timeline.costmodel.hardware import Gpu, Precision, efficiency_for
 from timeline.costmodel.prices import PriceBook, midpoint
-from timeline.domain.dates import PartialDate
+from timeline.dates import PartialDate
 
 
 class Bound(StrEnum):

@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from timeline.dates import PartialDate, Precision, Span
 from timeline.db import Base, created_at, intpk, slug, updated_at, vocabulary_column
 from timeline.domain.actors import URL_CHECK, Actor
-from timeline.domain.dates import PartialDate, Precision, Span
 
 LONG_SPAN_DAYS = 366  # a year known only as a year covers 366 days at most
 
@@ -197,4 +197,3 @@ class Source(Base):
             "publisher": self.publisher,
             "published": self.published,
         }
-

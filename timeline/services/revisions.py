@@ -48,9 +48,7 @@ def differences(before: Snapshot | None, after: Snapshot) -> dict[str, list[Any]
     """Each field whose value changed, as [before, after] (before is None for a new record)."""
     before = before or {}
     return {
-        key: [before.get(key), value]
-        for key, value in after.items()
-        if before.get(key) != value
+        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
     }
 
 

@@ -11,7 +11,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from timeline.db import db
-from timeline.services.accounts import WINDOW, TooManyAttempts, authenticate
+from timeline.services.accounts.users import WINDOW, TooManyAttempts, authenticate
 
 bp = Blueprint("auth", __name__)
 

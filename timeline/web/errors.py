@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask, abort, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from timeline.web.query import BadParameters
-from timeline.web.shapes import error_json
+from timeline.web.api.shapes import error_json
+from timeline.web.event_params import BadParameters
 
 
 class ApiError(Exception):

@@ -18,6 +18,7 @@ from timeline.domain.accounts import User
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
+
 class SessionInterface(SecureCookieSessionInterface):
     """Marks the session cookie Secure whenever the request came over HTTPS."""
 

@@ -10,7 +10,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from timeline.db import db
-from timeline.services import api_tokens
+from timeline.services.accounts import tokens as api_tokens
 from timeline.web.admin import bp
 
 

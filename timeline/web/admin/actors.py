@@ -12,10 +12,12 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from timeline.db import db
 from timeline.domain import Actor, Subject
-from timeline.services import actor_edits, event_edits, revisions
-from timeline.services import events as event_service
-from timeline.services.actor_edits import LIST_LIMIT, ActorChanges, MergePreview
-from timeline.services.records import name_slug, url_problem
+from timeline.services import revisions
+from timeline.services.actors import edits as actor_edits
+from timeline.services.actors.edits import LIST_LIMIT, ActorChanges, MergePreview
+from timeline.services.events import edits as event_edits
+from timeline.services.events import queries as event_service
+from timeline.services.imports.checks import name_slug, url_problem
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.admin import bp
 from timeline.web.security import admin_required

@@ -14,9 +14,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from timeline.db import db
-from timeline.services import cost_edits
-from timeline.services.cost_edits import CostEditRejected, Problems
-from timeline.services.costs import REFERENCE_MODEL
+from timeline.services.costs import edits as cost_edits
+from timeline.services.costs.data import REFERENCE_MODEL
+from timeline.services.costs.edits import CostEditRejected, Problems
 from timeline.web.admin import bp
 from timeline.web.admin.event_form import DATE_HINT
 from timeline.web.security import admin_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 
 from timeline.db import db
-from timeline.services import review
+from timeline.services.events import review
 from timeline.web.admin import bp
 
 

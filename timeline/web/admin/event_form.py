@@ -23,10 +23,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from timeline.domain.dates import DateError, PartialDate, span_of
+from timeline.dates import DateError, PartialDate, span_of
 from timeline.domain.events import ROLE_MEANINGS, Role
-from timeline.services.documents import Problem
-from timeline.services.records import MAX_TITLE, EventRecord, LinkRecord, SourceRecord, url_problem
+from timeline.services.imports.checks import (
+    MAX_TITLE,
+    EventRecord,
+    LinkRecord,
+    SourceRecord,
+    url_problem,
+)
+from timeline.services.imports.documents import Problem
 
 MAX_ACTORS, MAX_SOURCES = 20, 12
 DATE_HINT = "2024, 2024-03 or 2024-03-25: the precision follows what you type."

@@ -8,9 +8,10 @@ from flask_login import current_user
 
 from timeline.db import db
 from timeline.domain import Event, Status, Subject
-from timeline.services import event_edits, revisions
-from timeline.services.event_edits import EditRejected
-from timeline.services.importer import free_slug
+from timeline.services import revisions
+from timeline.services.events import edits as event_edits
+from timeline.services.events.edits import EditRejected
+from timeline.services.imports.writer import free_slug
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.admin import bp
 from timeline.web.admin.event_form import DATE_HINT, EventForm, event_form, kind_choices

@@ -12,9 +12,9 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, HiddenField
 
 from timeline.db import db
-from timeline.services import bulk_import
-from timeline.services.bulk_import import MAX_BYTES, SUFFIXES
-from timeline.services.documents import ImportRejected, Problem
+from timeline.services.imports import bulk as bulk_import
+from timeline.services.imports.bulk import MAX_BYTES, SUFFIXES
+from timeline.services.imports.documents import ImportRejected, Problem
 from timeline.web.admin import bp
 
 MAX_MB = MAX_BYTES // (1024 * 1024)

@@ -13,8 +13,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from timeline.db import db
 from timeline.domain.accounts import Role, User
-from timeline.services import accounts
-from timeline.services.accounts import MIN_PASSWORD, AccountError
+from timeline.services.accounts import users as accounts
+from timeline.services.accounts.users import MIN_PASSWORD, AccountError
 from timeline.web.admin import bp
 from timeline.web.security import admin_required
 

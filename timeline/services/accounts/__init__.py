@@ -1,0 +1,1 @@
+"""Accounts: users with hashed passwords and rate-limited logins, and their API tokens."""

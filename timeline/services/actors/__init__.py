@@ -1,0 +1,1 @@
+"""Actors: their input contract, lookups and lists, edits with revisions, and merging."""

@@ -1,0 +1,136 @@
+"""Which events a view shows: one filter for the timeline page, the JSON and the CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields, replace
+
+from sqlalchemy import ColumnElement, and_, literal_column, or_, select
+from sqlalchemy.orm import Session
+
+from timeline.domain import Actor, Event, EventActor, Status
+from timeline.domain.events import LONG_SPAN_DAYS
+from timeline.services.events.search import SearchQuery, matches, matching_ids
+
+SHORT = dt.timedelta(days=LONG_SPAN_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """A day window and the facets a reader narrowed to.
+
+    Categories and kinds accept any of their values (an event has one category; it matches a
+    kind when any of its actors is of that kind); actors must all take part, so naming two
+    finds what they did together.
+    """
+
+    first: dt.date = dt.date.min
+    last: dt.date = dt.date.max
+    categories: tuple[str, ...] = ()
+    actors: tuple[Actor, ...] = ()
+    kinds: tuple[str, ...] = ()
+    search: SearchQuery | None = None
+    status: Status = Status.PUBLISHED
+    found: tuple[int, ...] | None = None  # the search's matches, once run (see resolved)
+    linked: tuple[int, ...] | None = None  # the events all the actors share (see resolved)
+    looked_up: bool = False  # resolved already: a list too long to use stays unread
+
+    def without(self, name: str) -> EventFilter:
+        """The same filter with one facet cleared, to count that facet's other values."""
+        default = next(f.default for f in fields(self) if f.name == name)
+        cleared = {"actors": {"linked": None, "looked_up": False},
+                   "search": {"found": None, "looked_up": False}}.get(name, {})  # fmt: skip
+        return replace(self, **{name: default}, **cleared)
+
+    @property
+    def windowed(self) -> bool:
+        return self.first != dt.date.min or self.last != dt.date.max
+
+
+def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
+    """The WHERE clauses for a filter, on the events table."""
+    found: list[ColumnElement[bool]] = [_status(session, where)]
+    if where.windowed:
+        found.append(_overlaps(where))
+    if where.categories:
+        found.append(Event.category.in_(where.categories))
+    if where.linked is not None:
+        found.append(Event.id.in_(where.linked))
+    else:
+        found += [
+            Event.id.in_(select(EventActor.event_id).where(EventActor.actor_id == actor.id))
+            for actor in where.actors
+        ]
+    if where.kinds:
+        found.append(
+            or_(*(Event.actor_kinds.contains(f" {k} ", autoescape=True) for k in where.kinds))
+        )
+    if where.found is not None:
+        found.append(Event.id.in_(where.found))
+    elif where.search is not None:
+        found.append(matches(session.get_bind().dialect.name, where.search))
+    return found
+
+
+def _status(session: Session, where: EventFilter) -> ColumnElement[bool]:
+    """The status test. Given a list of ids, SQLite should fetch those events and sort them;
+    while an index on status is usable it walks the whole chronology instead, testing each
+    event against the list (94 ms against 2 ms for 80 ids at a million events). A unary plus
+    makes the column an expression no index serves; other databases plan this well as is."""
+    narrowed = where.found is not None or where.linked is not None
+    if narrowed and session.get_bind().dialect.name == "sqlite":
+        return literal_column("+events.status") == str(where.status)
+    return Event.status == where.status
+
+
+def resolved(session: Session, where: EventFilter, most: int = 5_000) -> EventFilter:
+    """The filter with its full-text search and its actors looked up once, as lists of ids.
+
+    A view that asks several questions of a filter (counts, extent, drawing, list) then reads
+    a list instead of searching again. And a short list turns the query around: the database
+    fetches those few events and sorts them, where it would otherwise walk the whole
+    chronology testing each event against the search or the actor. A search matching more
+    than `most` events, or actors who share more, are left to run inside each query.
+    """
+    if where.looked_up:
+        return where
+    found, linked = _search_ids(session, where, most), _shared(session, where, most)
+    return replace(where, found=found, linked=linked, looked_up=True)
+
+
+def _search_ids(session: Session, where: EventFilter, most: int) -> tuple[int, ...] | None:
+    if where.search is None or where.found is not None:
+        return where.found
+    dialect = session.get_bind().dialect.name
+    ids = list(session.scalars(matching_ids(dialect, where.search, most + 1)))
+    return None if len(ids) > most else tuple(ids)
+
+
+def _shared(session: Session, where: EventFilter, most: int) -> tuple[int, ...] | None:
+    """The events every actor takes part in, if the first few of them have at most `most`."""
+    if not where.actors or where.linked is not None:
+        return where.linked
+    shared: set[int] | None = None
+    for actor in where.actors:
+        statement = select(EventActor.event_id).where(EventActor.actor_id == actor.id)
+        ids = set(session.scalars(statement.limit(most + 1)))
+        if len(ids) > most:
+            return None
+        shared = ids if shared is None else shared & ids
+    return tuple(sorted(shared or ()))
+
+
+def _overlaps(where: EventFilter) -> ColumnElement[bool]:
+    """Events that may cover a day in the window.
+
+    A short event (LONG_SPAN_DAYS at most) that overlaps the window starts at most that many
+    days before it: the bound lets the window index skip everything older but the few long
+    and ongoing events.
+    """
+    first, last = where.first, where.last
+    earliest_short_start = max(first, dt.date.min + SHORT) - SHORT
+    return and_(
+        Event.starts_on <= last,
+        Event.ends_on >= first,
+        or_(Event.starts_on >= earliest_short_start, Event.long_span),
+    )

@@ -1,0 +1,226 @@
+"""Reading events: keyset pages of a filter, streams for exports, one event and its related
+events, an actor's events, and the counts behind the category and actor-kind pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from timeline.dates import clamped_after, clamped_before
+from timeline.domain import Actor, ActorAlias, ActorKind, Category, Event, EventActor, Status
+from timeline.services.events.filtering import EventFilter, clauses, resolved
+from timeline.services.events.ordering import CHRONOLOGICAL, Cursor, Ordering
+
+CHRONOLOGY = (Event.starts_on, Event.ends_on, Event.id)
+
+
+@dataclass(frozen=True, slots=True)
+class EventQuery:
+    """Which events to list: a filter, a page size and a starting point."""
+
+    where: EventFilter = field(default_factory=EventFilter)
+    limit: int = 50
+    after: Cursor | None = None
+    order: Ordering = CHRONOLOGICAL
+
+
+@dataclass(frozen=True, slots=True)
+class EventPage:
+    events: list[Event]
+    next: Cursor | None
+
+
+def _with_details(statement: Select) -> Select:
+    return statement.options(
+        selectinload(Event.links).joinedload(EventActor.actor),
+        selectinload(Event.sources),
+    )
+
+
+def list_events(session: Session, query: EventQuery) -> EventPage:
+    """Events the filter finds in the query's order (oldest first unless told), a page at a time."""
+    dialect = session.get_bind().dialect.name
+    statement = (
+        select(Event)
+        .where(*clauses(session, resolved(session, query.where)))
+        .order_by(*query.order.order_by(dialect))
+        .limit(query.limit + 1)
+    )
+    if query.after is not None:
+        statement = statement.where(query.order.after(query.after, dialect))
+    events = list(session.scalars(_with_details(statement)))
+    more = len(events) > query.limit
+    events = events[: query.limit]
+    return EventPage(events, query.order.cursor(events[-1]) if more else None)
+
+
+def count_events(session: Session, where: EventFilter) -> int:
+    """How many events the filter finds, on every page together."""
+    statement = select(func.count()).select_from(Event).where(*clauses(session, where))
+    return session.scalar(statement) or 0
+
+
+def stream_events(
+    session: Session, where: EventFilter, batch: int = 500, order: Ordering = CHRONOLOGICAL
+) -> Iterator[Event]:
+    """Every event the filter finds, oldest first unless told, a batch at a time (for exports)."""
+    after: Cursor | None = None
+    where = resolved(session, where)
+    while True:
+        page = list_events(session, EventQuery(where, batch, after, order))
+        yield from page.events
+        if page.next is None:
+            return
+        after = page.next
+        session.expunge_all()  # a long export must not hold every event it has written
+
+
+def get_event(session: Session, slug: str) -> Event | None:
+    """One published event by slug, with its actors and sources."""
+    statement = select(Event).where(Event.slug == slug, Event.status == Status.PUBLISHED)
+    return session.scalars(_with_details(statement)).first()
+
+
+def get_actor(session: Session, slug: str) -> Actor | None:
+    """An actor by slug, with its aliases."""
+    statement = select(Actor).where(Actor.slug == slug).options(selectinload(Actor.aliases))
+    return session.scalars(statement).first()
+
+
+def actor_events(session: Session, actor: Actor) -> list[tuple[Event, EventActor]]:
+    """An actor's published events in chronological order, each with the actor's link."""
+    statement = (
+        select(Event, EventActor)
+        .join(EventActor, EventActor.event_id == Event.id)
+        .where(EventActor.actor_id == actor.id, Event.status == Status.PUBLISHED)
+        .order_by(*CHRONOLOGY)
+    )
+    return [(event, link) for event, link in session.execute(statement)]
+
+
+def find_actor_by_name(session: Session, slug: str) -> Actor | None:
+    """The actor whose slug or one of whose alias slugs is this one."""
+    by_alias = select(ActorAlias.actor_id).where(ActorAlias.slug == slug).scalar_subquery()
+    statement = select(Actor).where((Actor.slug == slug) | (Actor.id == by_alias))
+    return session.scalars(statement.options(joinedload(Actor.aliases))).unique().first()
+
+
+NEAR_DAYS = 45  # how soon before or after an event another must start to be related by time
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedEvent:
+    """An event shown beside another, with the names of the actors the two share, if any."""
+
+    event: Event
+    shared: tuple[str, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        return f"shares {', '.join(self.shared)}" if self.shared else f"within {NEAR_DAYS} days"
+
+
+def related_events(session: Session, event: Event, limit: int = 8) -> list[RelatedEvent]:
+    """Published events sharing actors with this one, most shared and then nearest in time
+    first, topped up with events that start within NEAR_DAYS days of it."""
+    mine = {link.actor_id: link.actor.name for link in event.links}
+    related = [
+        RelatedEvent(other, tuple(name for id_, name in mine.items() if id_ in theirs))
+        for other, theirs in _sharing_actors(session, event, list(mine), limit)
+    ]
+    if len(related) < limit:
+        taken = [event.id, *(r.event.id for r in related)]
+        near = _near_in_time(session, event, taken, limit - len(related))
+        related += [RelatedEvent(other) for other in near]
+    return related
+
+
+def _days_from(session: Session, day: dt.date) -> ColumnElement[float]:
+    """How many days before or after `day` an event starts, to rank events by closeness."""
+    if session.get_bind().dialect.name == "sqlite":  # SQLite keeps dates as ISO text
+        return func.abs(func.julianday(Event.starts_on) - func.julianday(day.isoformat()))
+    return func.abs(Event.starts_on - day)
+
+
+def _sharing_actors(
+    session: Session, event: Event, actor_ids: list[int], limit: int
+) -> list[tuple[Event, set[int]]]:
+    """The events with most actors in common, each with its actors' ids, in one grouped query."""
+    if not actor_ids:
+        return []
+    statement = (
+        select(Event)
+        .join(EventActor, EventActor.event_id == Event.id)
+        .where(EventActor.actor_id.in_(actor_ids), Event.id != event.id)
+        .where(Event.status == Status.PUBLISHED)
+        .group_by(Event.id)
+        .order_by(func.count().desc(), _days_from(session, event.starts_on), Event.id)
+        .limit(limit)
+        .options(selectinload(Event.links))
+    )
+    found = session.scalars(statement)
+    return [(other, {link.actor_id for link in other.links}) for other in found]
+
+
+def _near_in_time(session: Session, event: Event, taken: list[int], limit: int) -> list[Event]:
+    """Published events not yet taken that start within NEAR_DAYS days of the event's span."""
+    reach = dt.timedelta(days=NEAR_DAYS)
+    last = event.starts_on if event.ongoing else event.ends_on
+    statement = (
+        select(Event)
+        .where(Event.status == Status.PUBLISHED, Event.id.not_in(taken))
+        .where(
+            Event.starts_on.between(
+                clamped_before(event.starts_on, reach), clamped_after(last, reach)
+            )
+        )
+        .order_by(_days_from(session, event.starts_on), Event.id)
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def category_counts(session: Session) -> list[Row]:
+    """Every category by label: slug, label, description and `events`, its published count."""
+    events = func.count(Event.id).label("events")
+    published = (Event.category == Category.slug) & (Event.status == Status.PUBLISHED)
+    statement = (
+        select(Category.slug, Category.label, Category.description, events)
+        .outerjoin(Event, published)
+        .group_by(Category.slug)
+        .order_by(Category.label)
+    )
+    return list(session.execute(statement))
+
+
+@dataclass(frozen=True, slots=True)
+class KindOfActors:
+    """An actor kind and its actors (rows of slug, name, event_count), most active first."""
+
+    slug: str
+    label: str
+    description: str | None
+    actors: list[Row]
+
+
+def actors_by_kind(session: Session) -> list[KindOfActors]:
+    """Every actor kind by label, each with its actors and their counts of published events."""
+    events = func.count(Event.id).label("event_count")
+    published = (Event.id == EventActor.event_id) & (Event.status == Status.PUBLISHED)
+    statement = (
+        select(Actor.kind, Actor.slug, Actor.name, events)
+        .outerjoin(EventActor, EventActor.actor_id == Actor.id)
+        .outerjoin(Event, published)
+        .group_by(Actor.id)
+        .order_by(events.desc(), Actor.name)
+    )
+    actors: dict[str, list[Row]] = defaultdict(list)
+    for row in session.execute(statement):
+        actors[row.kind].append(row)
+    kinds = session.scalars(select(ActorKind).order_by(ActorKind.label))
+    return [KindOfActors(k.slug, k.label, k.description, actors[k.slug]) for k in kinds]

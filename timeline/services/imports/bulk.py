@@ -1,0 +1,259 @@
+"""Bulk imports, one path for `flask import` and the upload page: read a file (the seed format
+as YAML or JSON, or CSV rows of events), check every record, then apply them all in the
+caller's transaction with a revision for each event that changed. A preview applies and rolls
+back, so it shows exactly what the import would do.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import secrets
+import time
+from collections.abc import Iterable
+from contextlib import suppress
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, selectinload
+
+from timeline.domain import Event, EventActor, Status, Subject, User
+from timeline.services import revisions
+from timeline.services.imports.checks import Bundle, EventRecord, Vocabulary, check_document
+from timeline.services.imports.documents import ImportRejected, Problem, parse_text
+from timeline.services.imports.writer import Importer, Progress, Report, vocabulary
+
+MAX_BYTES = 5 * 1024 * 1024
+SUFFIXES = (".yaml", ".yml", ".json", ".csv")
+ACTION = "import"
+STASH_SECONDS = 24 * 3600  # a preview not confirmed within a day is forgotten
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+_IN_CHUNK = 500  # slugs per IN (...) query, well under every driver's parameter limit
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file to import: its name, which messages show, and its text."""
+
+    name: str
+    text: str
+
+
+def _refused(
+    name: str, message: str, index: int | None = None, title: Any = None
+) -> ImportRejected:
+    label = title if isinstance(title, str) else None
+    return ImportRejected([Problem(name, index, label, None, message)])
+
+
+def read_path(path: Path) -> Upload:
+    """A file on disk, named by its path as given."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _refused(str(path), f"cannot read the file: {exc}") from None
+    return read_bytes(str(path), data)
+
+
+def read_upload(filename: str, data: bytes) -> Upload:
+    """An uploaded file, named by its base name only (a browser may send a whole path)."""
+    return read_bytes(PurePosixPath(filename.replace("\\", "/")).name or "upload", data)
+
+
+def read_bytes(name: str, data: bytes) -> Upload:
+    """Bytes that must be UTF-8 text; a byte-order mark, as spreadsheets write, is dropped."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        message = f"cannot read the file: it is not UTF-8 text (byte {exc.start} is not)"
+        raise _refused(name, message) from None
+    if "\x00" in text:
+        raise _refused(name, "cannot read the file: it holds NUL characters, so is not text")
+    return Upload(name, text)
+
+
+def parse(upload: Upload) -> Any:
+    """The document a file holds, by its extension."""
+    suffix = PurePosixPath(upload.name).suffix.lower()
+    if suffix == ".csv":
+        return csv_events(upload)
+    if suffix in SUFFIXES:
+        return parse_text(upload.name, upload.text, json_text=suffix == ".json")
+    expected = ", ".join(SUFFIXES)
+    raise _refused(upload.name, f"unknown file type {suffix or '(none)'!r}: expected {expected}")
+
+
+# Columns /api/events.csv writes that an import works out again from the others.
+CSV_DERIVED = {"when", "earliest", "latest", "actor_slugs", "url"}
+CSV_REQUIRED = ("title", "start", "category")
+_SEPARATOR = re.compile(r"\s*;\s*")
+# "Name (role)", or "Name (role, kind)" for an actor the timeline does not hold yet.
+_LINK = re.compile(r"(?P<name>.+?)\s*\((?P<role>[a-z-]+)(?:,\s*(?P<kind>[a-z-]+))?\)")
+_BOOLEANS = {"yes": True, "true": True, "no": False, "false": False}
+
+
+def csv_events(upload: Upload) -> list[dict[str, Any]]:
+    """A CSV file's rows as event records in the seed format: one event a row, the columns
+    /api/events.csv writes, actors and sources as lists joined with '; '."""
+    reader = csv.DictReader(io.StringIO(upload.text, newline=""), strict=True)
+    try:
+        reader.fieldnames = [column.strip().lower() for column in reader.fieldnames or []]
+        rows = list(reader)
+    except csv.Error as exc:
+        raise _refused(
+            upload.name, f"malformed CSV near line {reader.line_num + 1}: {exc}"
+        ) from None
+    missing = [column for column in CSV_REQUIRED if column not in reader.fieldnames]
+    if missing:
+        message = f"the first row must name the columns; missing: {', '.join(missing)}"
+        raise _refused(upload.name, message)
+    while rows and not any((v or "").strip() for v in rows[-1].values()):
+        rows.pop()  # spreadsheets often save empty rows after the last one
+    return [_csv_record(upload.name, index, row) for index, row in enumerate(rows, 1)]
+
+
+def _csv_record(name: str, index: int, row: dict) -> dict[str, Any]:
+    if None in row:  # DictReader keeps cells beyond the header under None
+        message = f"has {len(row[None])} more cell(s) than the first row: is a comma unquoted?"
+        raise _refused(name, message, index, row.get("title"))
+    record = {k: v.strip() for k, v in row.items() if k not in CSV_DERIVED and (v or "").strip()}
+    if "ongoing" in record:
+        record["ongoing"] = _BOOLEANS.get(record["ongoing"].lower(), record["ongoing"])
+    if "actors" in record:
+        record["actors"] = [_link(item) for item in _SEPARATOR.split(record["actors"]) if item]
+    if "sources" in record:
+        record["sources"] = [url for url in _SEPARATOR.split(record["sources"]) if url]
+    return record
+
+
+def _link(item: str) -> dict[str, str]:
+    """One actor of a CSV cell; a name that merely ends in brackets, like "(ILM)", stays whole."""
+    match = _LINK.fullmatch(item)
+    if match is None:
+        return {"name": item}
+    return {key: value for key, value in match.groupdict().items() if value}
+
+
+def check(session: Session, uploads: Iterable[Upload]) -> list[Bundle]:
+    """Every file parsed and every record checked; raises ImportRejected naming each problem."""
+    vocab = vocabulary(session)
+    return [_checked(session, upload, vocab) for upload in uploads]
+
+
+def _checked(session: Session, upload: Upload, vocab: Vocabulary) -> Bundle:
+    bundle = check_document(upload.name, parse(upload), vocab)
+    if upload.name.lower().endswith(".csv"):
+        # A cell cannot tell "no notes" from "not given", and the export has no notes column:
+        # keep what is stored rather than erase it.
+        bundle.events = [_with_stored_notes(session, r) for r in bundle.events]
+    return bundle
+
+
+def _with_stored_notes(session: Session, record: EventRecord) -> EventRecord:
+    if record.notes is not None:
+        return record
+    if record.slug:  # matched as the importer matches: by slug, else by title and start
+        where = Event.slug == record.slug
+    else:
+        where = (func.lower(Event.title) == record.title.lower()) & (
+            Event.start == str(record.span.start)
+        )
+    return replace(record, notes=session.scalars(select(Event.notes).where(where)).first())
+
+
+def apply(
+    session: Session,
+    bundles: list[Bundle],
+    status: Status,
+    user: User | None = None,
+    progress: Progress | None = None,
+    review: bool = False,
+) -> Report:
+    """Write checked files in the caller's transaction, with a revision for each event created
+    or updated. New events get `status`; with `review`, so do updated ones, as a save from
+    the event form does (an editor's change waits for an admin)."""
+    importer = Importer(session, status)
+    for bundle in bundles:
+        importer.run(bundle, progress)
+    for event in _changed_events(session, importer.report):
+        if review:
+            event.status = status
+        snapshot = revisions.event_snapshot(event)
+        revisions.record(session, Subject.EVENT, event.id, ACTION, user, snapshot)
+    session.flush()
+    return importer.report
+
+
+def _changed_events(session: Session, report: Report) -> list[Event]:
+    slugs = list(dict.fromkeys([*report.created, *report.updated]))
+    details = (selectinload(Event.links).joinedload(EventActor.actor), selectinload(Event.sources))
+    events: list[Event] = []
+    for start in range(0, len(slugs), _IN_CHUNK):
+        chosen = select(Event).where(Event.slug.in_(slugs[start : start + _IN_CHUNK]))
+        events.extend(session.scalars(chosen.options(*details).order_by(Event.id)))
+    return events
+
+
+def preview(session: Session, upload: Upload) -> Report:
+    """What importing the file would do, found by importing it and rolling back. The whole
+    transaction is discarded: call it with nothing else pending."""
+    try:
+        return _run(session, upload, Status.DRAFT, None)
+    finally:
+        session.rollback()
+
+
+def import_upload(session: Session, upload: Upload, user: User, publish: bool) -> Report:
+    """Apply the file: new and changed events become drafts for review, or are published when
+    an admin says so. The caller commits, or rolls back on ImportRejected."""
+    return _run(session, upload, Status.PUBLISHED if publish else Status.DRAFT, user)
+
+
+def _run(session: Session, upload: Upload, status: Status, user: User | None) -> Report:
+    try:
+        return apply(session, check(session, [upload]), status, user, review=True)
+    except DBAPIError as exc:  # a value the checks did not foresee; still all or nothing
+        session.rollback()
+        raise _refused(upload.name, f"the database refused a value: {exc.orig}") from None
+
+
+def stash(folder: Path, upload: Upload, user_id: int) -> str:
+    """Keep a previewed file on the server until its user confirms it; returns its token."""
+    folder.mkdir(parents=True, exist_ok=True)
+    _forget_old(folder)
+    token = secrets.token_urlsafe(24)
+    saved = json.dumps({"user": user_id, **asdict(upload)})
+    (folder / f"{token}.json").write_text(saved, encoding="utf-8")
+    return token
+
+
+def take(folder: Path, token: str, user_id: int) -> Upload | None:
+    """The file this user stashed under the token, removed so it is imported once; None when
+    there is none (never stashed, someone else's, expired or taken already)."""
+    path = folder / f"{token}.json"
+    if not _TOKEN.fullmatch(token) or not path.is_file():
+        return None
+    try:
+        saved = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    if saved.pop("user") != user_id:
+        return None
+    try:
+        path.unlink()  # of two confirmations at once, only one removes the file
+    except FileNotFoundError:
+        return None
+    return Upload(**saved)
+
+
+def _forget_old(folder: Path) -> None:
+    cutoff = time.time() - STASH_SECONDS
+    for path in folder.glob("*.json"):
+        with suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()

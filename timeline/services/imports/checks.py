@@ -1,0 +1,341 @@
+"""Checking import records: every field of every record, each problem named.
+
+The format is the one of the project's seed files: a YAML or JSON list of events, or a mapping
+with `actors` and/or `events` lists. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from slugify import slugify
+
+from timeline.dates import DateError, PartialDate, Precision, Span, span_of
+from timeline.domain.events import Role
+from timeline.services.imports.documents import ImportRejected, Problem, split_document
+
+EVENT_FIELDS = {
+    "slug", "title", "start", "end", "precision", "ongoing", "category",
+    "actors", "summary", "sources", "notes",
+}  # fmt: skip
+ACTOR_FIELDS = {"slug", "name", "kind", "aliases", "description", "homepage"}
+MAX_TITLE = 300
+_SPAN_FIELDS = {"start", "end", "precision", "ongoing"}
+
+
+def event_slug(title: str) -> str:
+    """The slug an event gets from its title when none is given."""
+    return slugify(title, max_length=80, word_boundary=True)
+
+
+# "Disney+" is not "Disney": keep the signs that tell names apart when punctuation goes.
+_NAME_REPLACEMENTS = [["+", " plus "], ["&", " and "]]
+
+
+def name_slug(name: str) -> str:
+    """The key an actor's name or alias is matched by: case, accents and punctuation ignored."""
+    return slugify(name, max_length=100, replacements=_NAME_REPLACEMENTS)
+
+
+def url_problem(url: object) -> str | None:
+    """Why a text is not a web address a reader can follow, or None when it is one."""
+    if not isinstance(url, str) or not url.strip():
+        return "a URL is required"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    if parts is None or parts.scheme not in ("http", "https") or "." not in host:
+        return f"{url!r} is not a web address: it must start with http:// or https:// and a host"
+    if any(ch.isspace() for ch in url) or len(url) > 2048:
+        return f"{url!r} is not a web address: no spaces, at most 2048 characters"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRecord:
+    name: str
+    kind: str | None
+    role: Role | None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    url: str
+    title: str | None = None
+    publisher: str | None = None
+    published: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    index: int
+    slug: str | None
+    title: str
+    span: Span
+    category: str
+    summary: str
+    actors: list[LinkRecord]
+    sources: list[SourceRecord]
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActorRecord:
+    index: int
+    slug: str
+    name: str
+    kind: str
+    aliases: list[str]
+    description: str | None
+    homepage: str | None
+
+
+@dataclass
+class Bundle:
+    """What a file holds once checked."""
+
+    file: str
+    actors: list[ActorRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+class _Checker:
+    """Collects the problems of one record while its fields are read."""
+
+    def __init__(self, file: str, index: int, raw: Any):
+        self.file, self.index = file, index
+        self.raw = raw if isinstance(raw, dict) else {}
+        title = self.raw.get("title") or self.raw.get("name")
+        self.title = title if isinstance(title, str) else None
+        self.problems: list[Problem] = []
+        if not isinstance(raw, dict):
+            self.fail(None, f"expected a mapping of fields, got {type(raw).__name__}")
+
+    def fail(self, field_name: str | None, message: str) -> None:
+        self.problems.append(Problem(self.file, self.index, self.title, field_name, message))
+
+    def text(self, key: str, required: bool = False, limit: int | None = None) -> str | None:
+        value = self.raw.get(key)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.fail(key, "is required")
+            return None
+        if not isinstance(value, str):
+            self.fail(key, f"must be text, got {type(value).__name__}")
+            return None
+        if limit and len(value) > limit:
+            self.fail(key, f"is {len(value)} characters long; at most {limit}")
+        return value.strip()
+
+    def date(self, key: str) -> PartialDate | None:
+        value = self.raw.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = f"{value:04d}"  # YAML reads an unquoted year as a number
+        try:
+            return None if value is None else PartialDate.parse(value)
+        except DateError as exc:
+            self.fail(key, str(exc))
+            return None
+
+    def choice(self, key: str, allowed: set[str], value: Any) -> str | None:
+        if value not in allowed:
+            self.fail(
+                key, f"unknown value {value!r}; expected one of: {', '.join(sorted(allowed))}"
+            )
+            return None
+        return value
+
+    def required_choice(self, key: str, allowed: set[str]) -> str | None:
+        if self.raw.get(key) is None:
+            self.fail(key, "is required")
+            return None
+        return self.choice(key, allowed, self.raw[key])
+
+    def slug(self, default: str | None = None) -> str | None:
+        slug = self.text("slug", limit=100) or default
+        if slug is not None and slugify(slug) != slug:
+            self.fail("slug", f"{slug!r} is not a slug: use lowercase letters, digits and hyphens")
+        return slug
+
+    def items(self, key: str, expected: str) -> list:
+        raw = self.raw.get(key) or []
+        if not isinstance(raw, list):
+            self.fail(key, f"must be a list of {expected}")
+            return []
+        return raw
+
+    def optional_text(self, key: str, value: Any) -> str | None:
+        if value is not None and not isinstance(value, str):
+            self.fail(key, f"must be text, got {type(value).__name__}")
+            return None
+        return (value or "").strip() or None
+
+    def unknown_fields(self, known: set[str]) -> list[Problem]:
+        extra = sorted(set(self.raw) - known)
+        return [
+            Problem(self.file, self.index, self.title, k, "unknown field, ignored") for k in extra
+        ]
+
+
+def check_span(c: _Checker) -> Span | None:
+    """Start, end, precision and ongoing, checked against each other."""
+    start, end = c.date("start"), c.date("end")
+    if start is None and "start" not in c.raw:
+        c.fail("start", "is required")
+    precision = c.raw.get("precision")
+    if precision is not None:
+        precision = c.choice("precision", {p.value for p in Precision}, precision)
+    for key, value in (("start", start), ("end", end)):
+        if value is not None and precision and value.precision != precision:
+            c.fail(
+                key, f"{value} is known to the {value.precision}, but precision is {precision!r}"
+            )
+    ongoing = c.raw.get("ongoing", False)
+    if not isinstance(ongoing, bool):
+        c.fail("ongoing", "must be true or false")
+    if start is None or any(p.field in _SPAN_FIELDS for p in c.problems):
+        return None
+    try:
+        return span_of(str(start), str(end) if end else None, ongoing is True)
+    except DateError as exc:
+        c.fail("end", str(exc))
+        return None
+
+
+def check_links(c: _Checker, kinds: set[str]) -> list[LinkRecord]:
+    """The event's actors: a name each, a kind from the vocabulary, an optional role."""
+    links, seen = [], set()
+    for n, item in enumerate(c.items("actors", "{name, kind, role}"), 1):
+        key = f"actors[{n}]"
+        name = item.get("name") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not name_slug(name):
+            c.fail(key, "needs a 'name'")
+            continue
+        if name_slug(name) in seen:
+            c.fail(key, f"{name!r} is listed twice")
+        seen.add(name_slug(name))
+        kind = item.get("kind")
+        if kind is not None:
+            kind = c.choice(f"{key}.kind", kinds, kind)
+        role = item.get("role")
+        if role is not None:
+            role = c.choice(f"{key}.role", {r.value for r in Role}, role)
+        links.append(LinkRecord(name.strip(), kind, Role(role) if role else None))
+    return links
+
+
+def check_sources(c: _Checker) -> list[SourceRecord]:
+    """The event's sources: URLs, or mappings with a url and optional title, publisher, date."""
+    sources, seen = [], set()
+    for n, item in enumerate(c.items("sources", "URLs"), 1):
+        key = f"sources[{n}]"
+        fields = item if isinstance(item, dict) else {"url": item}
+        problem = url_problem(fields.get("url"))
+        if problem:
+            c.fail(key, problem)
+            continue
+        url = fields["url"].strip()
+        if url in seen:
+            c.fail(key, f"{url} is listed twice")
+        seen.add(url)
+        published = fields.get("published")
+        try:
+            published = str(PartialDate.parse(published)) if published else None
+        except DateError as exc:
+            c.fail(f"{key}.published", str(exc))
+        title = c.optional_text(f"{key}.title", fields.get("title"))
+        publisher = c.optional_text(f"{key}.publisher", fields.get("publisher"))
+        sources.append(SourceRecord(url, title, publisher, published))
+    return sources
+
+
+def check_event(
+    file: str, index: int, raw: Any, vocab: Vocabulary
+) -> tuple[EventRecord | None, list[Problem]]:
+    """One event record, or the problems that keep it out."""
+    c = _Checker(file, index, raw)
+    if c.problems:
+        return None, c.problems
+    title = c.text("title", required=True, limit=MAX_TITLE)
+    slug = c.slug()
+    span = check_span(c)
+    category = c.required_choice("category", vocab.categories)
+    summary, notes = c.text("summary") or "", c.text("notes")
+    actors, sources = check_links(c, vocab.kinds), check_sources(c)
+    if c.problems:
+        return None, c.problems
+    record = EventRecord(index, slug, title, span, category, summary, actors, sources, notes)
+    return record, c.unknown_fields(EVENT_FIELDS)
+
+
+def check_actor(
+    file: str, index: int, raw: Any, vocab: Vocabulary
+) -> tuple[ActorRecord | None, list[Problem]]:
+    """One actor record, or the problems that keep it out."""
+    c = _Checker(file, index, raw)
+    if c.problems:
+        return None, c.problems
+    name = c.text("name", required=True, limit=200)
+    kind = c.required_choice("kind", vocab.kinds)
+    slug = c.slug(default=name_slug(name) if name else None)
+    aliases = c.raw.get("aliases") or []
+    if not isinstance(aliases, list) or not all(
+        isinstance(a, str) and name_slug(a) and len(a) <= 200 for a in aliases
+    ):
+        c.fail("aliases", "must be a list of names of at most 200 characters")
+        aliases = []
+    homepage = c.text("homepage")
+    if homepage is not None and (problem := url_problem(homepage)):
+        c.fail("homepage", problem)
+    if c.problems:
+        return None, c.problems
+    record = ActorRecord(index, slug, name, kind, aliases, c.text("description"), homepage)
+    return record, c.unknown_fields(ACTOR_FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """The allowed event categories and actor kinds."""
+
+    categories: set[str]
+    kinds: set[str]
+
+
+def check_document(name: str, document: Any, vocab: Vocabulary) -> Bundle:
+    """Every record of a parsed document, checked; raises with all problems if any."""
+    raw_actors, raw_events = split_document(name, document)
+    bundle, problems = Bundle(name), []
+    for checker, raws, target in (
+        (check_actor, raw_actors, bundle.actors),
+        (check_event, raw_events, bundle.events),
+    ):
+        for index, raw in enumerate(raws, 1):
+            record, found = checker(name, index, raw, vocab)
+            if record is None:
+                problems.extend(found)
+            else:
+                target.append(record)
+                bundle.warnings.extend(found)
+    problems.extend(_duplicates(name, bundle))
+    if problems:
+        raise ImportRejected(problems)
+    return bundle
+
+
+def _duplicates(name: str, bundle: Bundle) -> list[Problem]:
+    """Two records in one file that would be the same event or the same actor."""
+    problems, seen = [], {}
+    for r in bundle.events:
+        for key in filter(None, (r.slug, (r.title.casefold(), str(r.span.start)))):
+            if key in seen:
+                message = f"the same event as record {seen[key]}"
+                problems.append(
+                    Problem(name, r.index, r.title, "slug" if r.slug == key else "title", message)
+                )
+            seen.setdefault(key, r.index)
+    return problems

@@ -1,0 +1,221 @@
+"""Writing checked records into the database: match, create or update, and say what changed.
+
+Events are matched by slug, then by title and start date; actors by the slug of their name or
+of any alias. A field the record leaves out (a role, a source's publisher) keeps its stored
+value, so loading a plainer file over richer data loses nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from timeline.domain import Actor, ActorAlias, ActorKind, Category, Event, EventActor, Role, Source
+from timeline.domain.events import Status
+from timeline.services.events.queries import find_actor_by_name
+from timeline.services.imports.checks import (
+    ActorRecord,
+    Bundle,
+    EventRecord,
+    LinkRecord,
+    Vocabulary,
+    event_slug,
+    name_slug,
+)
+from timeline.services.imports.documents import ImportRejected, Problem
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class Report:
+    """What an import created, changed and left alone."""
+
+    created: list[str] = field(default_factory=list)
+    updated: dict[str, list[str]] = field(default_factory=dict)
+    unchanged: list[str] = field(default_factory=list)
+    actors_created: list[str] = field(default_factory=list)
+    actors_updated: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.actors_created or self.actors_updated)
+
+    def summary(self) -> str:
+        return (
+            f"events: {len(self.created)} created, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged; actors: {len(self.actors_created)} created, "
+            f"{len(self.actors_updated)} updated"
+        )
+
+
+def vocabulary(session: Session) -> Vocabulary:
+    """The categories and actor kinds the database allows."""
+    return Vocabulary(
+        categories=set(session.scalars(select(Category.slug))),
+        kinds=set(session.scalars(select(ActorKind.slug))),
+    )
+
+
+def free_slug(session: Session, title: str) -> str:
+    """A slug made from the title that no event holds yet."""
+    base = event_slug(title) or "event"
+    candidate, n = base, 1
+    while session.scalars(select(Event.id).where(Event.slug == candidate)).first():
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def _assign(target: object, values: dict[str, object], changes: list[str]) -> None:
+    """Set only the fields that differ, so an unchanged row is not rewritten."""
+    for name, value in values.items():
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+            changes.append(name)
+
+
+class Importer:
+    """Applies one checked bundle inside the caller's transaction."""
+
+    def __init__(self, session: Session, status: Status = Status.PUBLISHED):
+        self.session, self.status = session, status
+        self.report = Report()
+        self.problems: list[Problem] = []
+
+    def run(self, bundle: Bundle, progress: Progress | None = None) -> Report:
+        """Apply every record; raise ImportRejected (writing nothing) if any cannot be."""
+        self.report.warnings.extend(bundle.warnings)
+        for record in bundle.actors:
+            self._apply_actor(bundle.file, record)
+            progress and progress(1)
+        for record in bundle.events:
+            self._apply_event(bundle.file, record)
+            progress and progress(1)
+        if self.problems:
+            raise ImportRejected(self.problems)
+        self.session.flush()
+        return self.report
+
+    def _apply_actor(self, file: str, record: ActorRecord) -> None:
+        actor = self.session.scalars(select(Actor).where(Actor.slug == record.slug)).first()
+        actor = actor or find_actor_by_name(self.session, name_slug(record.name))
+        changes: list[str] = []
+        if actor is None:
+            actor = Actor(slug=record.slug)
+            self.session.add(actor)
+            self.report.actors_created.append(record.slug)
+        values = {"name": record.name, "kind": record.kind}
+        values |= {"description": record.description, "homepage": record.homepage}
+        _assign(actor, {k: v for k, v in values.items() if v is not None}, changes)
+        for alias in record.aliases:
+            self._add_alias(file, record, actor, alias, changes)
+        if changes and actor.slug not in self.report.actors_created:
+            self.report.actors_updated[actor.slug] = changes
+
+    def _add_alias(
+        self, file: str, record: ActorRecord, actor: Actor, alias: str, changes: list[str]
+    ) -> None:
+        slug = name_slug(alias)
+        owner = find_actor_by_name(self.session, slug)
+        if owner is not None and owner is not actor:
+            message = f"{alias!r} already names the actor {owner.slug!r}"
+            self.problems.append(Problem(file, record.index, record.name, "aliases", message))
+        elif owner is None and slug != actor.slug:
+            actor.aliases.append(ActorAlias(name=alias, slug=slug))
+            self.session.flush()  # later lookups in this file must see the new alias
+            changes.append("aliases")
+
+    def _apply_event(self, file: str, record: EventRecord) -> None:
+        event = self._match_event(record)
+        created, changes = event is None, []
+        if event is None:
+            event = Event(slug=self._free_slug(record), status=self.status, links=[], sources=[])
+            self.session.add(event)
+        before = (event.start, event.end, event.ongoing)
+        event.set_span(record.span)
+        if (event.start, event.end, event.ongoing) != before:
+            changes.append("dates")
+        values = {"title": record.title, "summary": record.summary, "category": record.category}
+        _assign(event, values | {"notes": record.notes}, changes)
+        self._sync_links(file, record, event, changes)
+        self._sync_sources(record, event, changes)
+        self._report_event(event, created, changes)
+
+    def _report_event(self, event: Event, created: bool, changes: list[str]) -> None:
+        if created:
+            self.report.created.append(event.slug)
+        elif changes:
+            self.report.updated[event.slug] = changes
+        else:
+            self.report.unchanged.append(event.slug)
+        self.session.flush()
+
+    def _match_event(self, record: EventRecord) -> Event | None:
+        details = (selectinload(Event.links), selectinload(Event.sources))
+        if record.slug:
+            statement = select(Event).where(Event.slug == record.slug)
+        else:
+            title = func.lower(Event.title) == record.title.lower()
+            statement = select(Event).where(title, Event.start == str(record.span.start))
+        return self.session.scalars(statement.options(*details)).first()
+
+    def _free_slug(self, record: EventRecord) -> str:
+        """The record's slug, or one made from its title that no other event holds."""
+        return record.slug or free_slug(self.session, record.title)
+
+    def _sync_links(self, file: str, record: EventRecord, event: Event, changes: list[str]) -> None:
+        before = [(link.actor_id, link.role, link.position) for link in event.links]
+        existing = {link.actor_id: link for link in event.links}
+        wanted: list[EventActor] = []
+        for position, item in enumerate(record.actors):
+            actor = self._resolve_actor(file, record, item)
+            if actor is None:
+                continue
+            if any(link.actor is actor for link in wanted):
+                message = f"{item.name!r} names an actor listed before it ({actor.slug!r})"
+                self.problems.append(Problem(file, record.index, record.title, "actors", message))
+                continue
+            link = existing.get(actor.id)
+            if link is None:
+                # SQLAlchemy 2 does not cascade along backrefs: add the new link explicitly.
+                link = EventActor(event=event, actor=actor)
+                self.session.add(link)
+            role = item.role or link.role or Role.PARTICIPANT
+            _assign(link, {"role": role, "position": position}, [])
+            wanted.append(link)
+        event.links = wanted
+        if [(link.actor.id, link.role, link.position) for link in wanted] != before:
+            changes.append("actors")
+
+    def _resolve_actor(self, file: str, record: EventRecord, item: LinkRecord) -> Actor | None:
+        actor = find_actor_by_name(self.session, name_slug(item.name))
+        if actor is not None:
+            return actor
+        if item.kind is None:
+            message = f"{item.name!r} is a new actor: give its 'kind'"
+            self.problems.append(Problem(file, record.index, record.title, "actors", message))
+            return None
+        actor = Actor(slug=name_slug(item.name), name=item.name, kind=item.kind)
+        self.session.add(actor)
+        self.session.flush()
+        self.report.actors_created.append(actor.slug)
+        return actor
+
+    def _sync_sources(self, record: EventRecord, event: Event, changes: list[str]) -> None:
+        existing = {source.url: source for source in event.sources}
+        before = [(s.url, s.title, s.publisher, s.published, s.position) for s in event.sources]
+        wanted = []
+        for position, item in enumerate(record.sources):
+            source = existing.get(item.url) or Source(url=item.url)
+            given = {"title": item.title, "publisher": item.publisher, "published": item.published}
+            _assign(source, {k: v for k, v in given.items() if v is not None}, [])
+            source.position = position
+            wanted.append(source)
+        event.sources = wanted
+        if [(s.url, s.title, s.publisher, s.published, s.position) for s in wanted] != before:
+            changes.append("sources")

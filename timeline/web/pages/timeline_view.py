@@ -1,0 +1,185 @@
+"""The timeline page put together: facets, the window, the drawing (events or counts), the cost
+chart on the same axis, and a page of the same events as a list."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from itertools import groupby
+from urllib.parse import urlencode
+
+from flask import url_for
+from sqlalchemy.orm import Session
+
+from timeline.domain import Event
+from timeline.services.costs.data import CostData
+from timeline.services.events import layout as timeline_service
+from timeline.services.events import queries as event_service
+from timeline.services.events.facets import Facets, facets
+from timeline.services.events.filtering import resolved
+from timeline.services.events.layout import NO_ACTOR, Bucket, LaneBy
+from timeline.services.events.queries import EventPage, EventQuery
+from timeline.services.vocabulary import Vocabulary
+from timeline.web.charts.cost_chart import CostChart, TimeAxis, cost_chart
+from timeline.web.charts.timeline_chart import (
+    DRAW_LIMIT,
+    TimelineChart,
+    counting_precision,
+    counts,
+    drawing,
+)
+from timeline.web.event_params import filter_args, next_page_url, view_url
+from timeline.web.pages.costs import observations
+
+COST_CHART_HEIGHT = 220
+ONE_DAY = dt.timedelta(days=1)
+COUNTED_PAGE = 50  # list page size when the drawing shows counts rather than the events
+
+
+@dataclass
+class TimelineView:
+    facets: Facets
+    page: EventPage
+    window: tuple[dt.date, dt.date] | None
+    timeline: TimelineChart | None
+    cost: CostChart | None
+    lane_by: LaneBy
+
+    @property
+    def years(self) -> list[tuple[int, list[Event]]]:
+        by_year = groupby(self.page.events, lambda e: e.starts_on.year)
+        return [(year, list(group)) for year, group in by_year]
+
+    @property
+    def next_url(self) -> str | None:
+        return next_page_url("pages.index", self.page.next) if self.page.next else None
+
+    @property
+    def moves(self) -> dict[str, str]:
+        """Links that move the window: a window's length earlier or later, zoom in or out.
+        A move that would leave the calendar (before year 1, after 9999) is left out."""
+        if self.window is None:
+            return {}
+        first, last = self.window
+        length = last - first + ONE_DAY
+        quarter, half = dt.timedelta(days=length.days // 4), dt.timedelta(days=length.days // 2)
+        wanted = {
+            "earlier": ((first, -length), (first, -ONE_DAY)),
+            "zoom-in": ((first, quarter), (last, -quarter)),
+            "zoom-out": ((first, -half), (last, half)),
+            "later": ((last, ONE_DAY), (last, length)),
+        }
+        moves = {}
+        for name, (start, end) in wanted.items():
+            span = _shifted(*start), _shifted(*end)
+            if None not in span and span[0] <= span[1]:
+                to_from = {"from": span[0].isoformat(), "to": span[1].isoformat()}
+                moves[name] = view_url("pages.index", **to_from)
+        return moves
+
+
+def _shifted(day: dt.date, by: dt.timedelta) -> dt.date | None:
+    try:
+        return day + by
+    except OverflowError:
+        return None
+
+
+def window(session: Session, query: EventQuery, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The window asked for; where `from` or `to` is left out, the matching events' extent,
+    widened to whole months (or whole years over long spans) so the axis starts on a tick.
+    None when an open window holds no event."""
+    where = query.where
+    first, last = where.first, where.last
+    if first == dt.date.min or last == dt.date.max:
+        found = timeline_service.extent(session, where, today)
+        if found is None:
+            return None
+        first = found[0] if first == dt.date.min else first
+        last = found[1] if last == dt.date.max else last
+        whole_years = (last - first).days > 3 * 366
+        if where.first == dt.date.min:
+            first = dt.date(first.year, 1 if whole_years else first.month, 1)
+        if where.last == dt.date.max:
+            last = dt.date(last.year, 12, 31) if whole_years else _month_end(last)
+    return first, max(last, _shifted(first, ONE_DAY) or first)
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def lane_labels(vocabulary: Vocabulary, lane_by: LaneBy) -> dict[str, str]:
+    if lane_by is LaneBy.CATEGORY:
+        return vocabulary.categories
+    return vocabulary.kinds | {NO_ACTOR: "No actor named"}
+
+
+def _drawing(
+    session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary,
+    span: tuple[dt.date, dt.date], total: int, today: dt.date, buckets: list[Bucket] | None,
+) -> TimelineChart:  # fmt: skip
+    time, labels = TimeAxis(*span), lane_labels(vocabulary, lane_by)
+    if total <= DRAW_LIMIT:
+        drawn = timeline_service.drawn_events(session, query.where, lane_by, DRAW_LIMIT)
+        return drawing(time, labels, drawn, today)
+    per = counting_precision(*span)
+    if buckets is None:
+        buckets = timeline_service.bucket_counts(session, query.where, lane_by, per)
+    return counts(time, labels, buckets, per, zoom_urls(), today)
+
+
+def _category_buckets(
+    session: Session, query: EventQuery, lane_by: LaneBy, span: tuple[dt.date, dt.date] | None
+) -> list[Bucket] | None:
+    """The drawing's counts, read before the facets when they can stand in for the category
+    counts (lanes by category, no category chosen): one pass over the window, not two."""
+    if span is None or lane_by is not LaneBy.CATEGORY or query.where.categories:
+        return None
+    per = counting_precision(*span)
+    return timeline_service.bucket_counts(session, query.where, lane_by, per)
+
+
+def _lane_totals(buckets: list[Bucket] | None) -> dict[str, int] | None:
+    if buckets is None:
+        return None
+    totals: Counter[str] = Counter()
+    for bucket in buckets:
+        totals[bucket.lane] += bucket.count
+    return dict(totals)
+
+
+def zoom_urls() -> Callable[[str], str]:
+    """A maker of links that narrow this view to one period, keeping every other filter.
+    Built once: a counted drawing has hundreds of cells, and url_for per cell shows."""
+    base = url_for("pages.index")
+    kept = [(k, v) for k, v in filter_args().items(multi=True) if k not in ("from", "to")]
+    return lambda key: f"{base}?{urlencode([('from', key), ('to', key), *kept])}"
+
+
+def _cost_chart(session: Session, span: tuple[dt.date, dt.date]) -> CostChart | None:
+    data = CostData(session)
+    if not data.can_project:
+        return None
+    marks = observations(data, data.scenarios(), url_for("costs.calculator"))
+    return cost_chart(data.projection(), marks, *span, height=COST_CHART_HEIGHT)
+
+
+def timeline_view(
+    session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary, today: dt.date
+) -> TimelineView:
+    """Everything the timeline page shows for one query."""
+    query = replace(query, where=resolved(session, query.where))
+    span = window(session, query, today)
+    buckets = _category_buckets(session, query, lane_by, span)
+    counted = facets(session, query.where, vocabulary, by_category=_lane_totals(buckets))
+    if counted.total > DRAW_LIMIT and query.limit == DRAW_LIMIT:
+        query = replace(query, limit=COUNTED_PAGE)  # the list is a sample: keep it light
+    page = event_service.list_events(session, query)
+    if span is None or not counted.total:
+        return TimelineView(counted, page, None, None, None, lane_by)
+    chart = _drawing(session, query, lane_by, vocabulary, span, counted.total, today, buckets)
+    return TimelineView(counted, page, span, chart, _cost_chart(session, span), lane_by)
