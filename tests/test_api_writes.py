@@ -10,7 +10,7 @@ from tests.conftest import csrf_token
 from tests.factories import make_actor, make_event
 from timeline.domain import ApiToken, Event, Revision, Role, User
 from timeline.services.accounts import tokens as api_tokens
-from timeline.web.api.event_input import EventChanges, EventInput
+from timeline.web.api.writes import EventChanges, EventInput
 from timeline.web.api.openapi import Schemas, describe
 
 EVENT = {

@@ -9,39 +9,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from timeline.domain import Actor, Event, Revision, Subject, User
+from timeline.services.actors.schema import actor_plain, actor_record_of
+from timeline.services.events.schema import plain, record_of
 
 Snapshot = dict[str, Any]
 
 
 def event_snapshot(event: Event) -> Snapshot:
-    """What an editor can change on an event, in plain values a JSON column keeps."""
-    return {
-        "slug": event.slug,
-        "title": event.title,
-        "summary": event.summary,
-        "category": event.category,
-        "start": event.start,
-        "end": event.end,
-        "ongoing": event.ongoing,
-        "status": event.status.value,
-        "notes": event.notes,
-        "actors": [
-            {"slug": link.actor.slug, "name": link.actor.name, "role": link.role.value}
-            for link in event.links
-        ],
-        "sources": [source.citation() for source in event.sources],
-    }
+    """What an editor can change on an event, in plain values a JSON column keeps: the
+    contract's fields, and where the event stands in review."""
+    return plain(record_of(event)) | {"status": event.status.value}
 
 
 def actor_snapshot(actor: Actor) -> Snapshot:
-    return {
-        "slug": actor.slug,
-        "name": actor.name,
-        "kind": actor.kind,
-        "description": actor.description,
-        "homepage": actor.homepage,
-        "aliases": sorted(alias.name for alias in actor.aliases),
-    }
+    """An actor's contract fields, in plain values."""
+    return actor_plain(actor_record_of(actor))
 
 
 def differences(before: Snapshot | None, after: Snapshot) -> dict[str, list[Any]]:

@@ -10,22 +10,14 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from timeline.domain import Actor, ActorAlias, Event, EventActor, Revision, Subject, User
 from timeline.services import revisions
+from timeline.services.actors.schema import ACTOR_WIRE, ActorRecord, actor_from_plain
 from timeline.services.events.queries import find_actor_by_name
-from timeline.services.imports.checks import name_slug
+from timeline.services.fields import name_slug
 
 LIST_LIMIT = 200
+# An actor's address never changes on an edit, and its aliases are rows of their own.
+KEPT_ON_WRITE = {"slug", "aliases"}
 ACTION_LENGTH = Revision.__table__.c.action.type.length
-
-
-@dataclass(frozen=True, slots=True)
-class ActorChanges:
-    """What the actor form sets; aliases are the names typed, one per line."""
-
-    name: str
-    kind: str
-    description: str | None
-    homepage: str | None
-    aliases: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +72,7 @@ def resolve(session: Session, typed: str) -> Actor | None:
     return session.scalars(statement).first()
 
 
-def alias_names(changes: ActorChanges) -> dict[str, str]:
+def alias_names(changes: ActorRecord) -> dict[str, str]:
     """The aliases to keep, by slug: each once, none that only repeats the actor's name. (One
     matching the actor's own slug stays: after a rename it keeps the old name searchable.)"""
     wanted: dict[str, str] = {}
@@ -90,7 +82,7 @@ def alias_names(changes: ActorChanges) -> dict[str, str]:
     return wanted
 
 
-def clashes(session: Session, changes: ActorChanges, actor: Actor | None) -> dict[str, list[str]]:
+def clashes(session: Session, changes: ActorRecord, actor: Actor | None) -> dict[str, list[str]]:
     """Per form field, each name another actor already goes by (as its address, its name or
     an alias), naming that actor."""
     own_id = actor.id if actor is not None else None
@@ -135,14 +127,14 @@ def _clash(typed: str, slug: str, holder: Actor, how: str) -> str:
     return f"“{typed}” is already {which} of “{holder.name}” ({holder.slug})."
 
 
-def create(session: Session, changes: ActorChanges, user: User) -> Actor:
+def create(session: Session, changes: ActorRecord, user: User) -> Actor:
     """Add an actor, its slug made from its name; the caller has checked `clashes`."""
     actor = Actor(slug=name_slug(changes.name))
     session.add(actor)
     return _write(session, actor, changes, user, "create")
 
 
-def update(session: Session, actor: Actor, changes: ActorChanges, user: User) -> Actor:
+def update(session: Session, actor: Actor, changes: ActorRecord, user: User) -> Actor:
     """Change an actor's fields and aliases; its slug stays put."""
     _baseline(session, actor)
     return _write(session, actor, changes, user, "update")
@@ -151,11 +143,7 @@ def update(session: Session, actor: Actor, changes: ActorChanges, user: User) ->
 def restore(session: Session, actor: Actor, revision: Revision, user: User) -> list[str]:
     """Put an actor back as a revision had it; the names another actor now holds, if any,
     and then nothing is changed."""
-    snapshot = revision.snapshot
-    changes = ActorChanges(
-        name=snapshot["name"], kind=snapshot["kind"], description=snapshot.get("description"),
-        homepage=snapshot.get("homepage"), aliases=tuple(snapshot.get("aliases", ())),
-    )  # fmt: skip
+    changes = actor_from_plain(revision.snapshot)
     problems = clashes(session, changes, actor)
     if problems:
         return [message for messages in problems.values() for message in messages]
@@ -164,9 +152,10 @@ def restore(session: Session, actor: Actor, revision: Revision, user: User) -> l
     return []
 
 
-def _write(session: Session, actor: Actor, changes: ActorChanges, user: User, action: str):
-    actor.name, actor.kind = changes.name, changes.kind
-    actor.description, actor.homepage = changes.description, changes.homepage
+def _write(session: Session, actor: Actor, changes: ActorRecord, user: User, action: str):
+    for name in ACTOR_WIRE:
+        if name not in KEPT_ON_WRITE:
+            setattr(actor, name, getattr(changes, name))
     wanted = alias_names(changes)
     # An alias that stays keeps its slug: a merged actor's old address lives in one.
     staying = [alias for alias in actor.aliases if name_slug(alias.name) in wanted]

@@ -9,20 +9,20 @@ import difflib
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from timeline.dates import clamped_after, clamped_before, span_of
+from timeline.dates import clamped_after, clamped_before
 from timeline.domain import (
     Actor,
     ActorAlias,
     Event,
     EventActor,
-    Role,
     Source,
     Status,
     Subject,
     User,
 )
 from timeline.services import revisions
-from timeline.services.imports.checks import Bundle, EventRecord, LinkRecord, SourceRecord
+from timeline.services.events.schema import EventRecord
+from timeline.services.imports.checks import Bundle
 from timeline.services.imports.documents import ImportRejected, Problem
 from timeline.services.imports.writer import Importer
 
@@ -128,14 +128,3 @@ def delete(session: Session, event: Event, user: User) -> None:
     revisions.record(session, Subject.EVENT, event.id, "delete", user, snapshot)
     session.delete(event)
     session.flush()
-
-
-def record_of(snapshot: dict, slug: str) -> EventRecord:
-    """The record that puts an event back as a revision's snapshot had it."""
-    return EventRecord(
-        index=1, slug=slug, title=snapshot["title"], summary=snapshot["summary"] or "",
-        span=span_of(snapshot["start"], snapshot["end"], snapshot["ongoing"]),
-        category=snapshot["category"], notes=snapshot["notes"],
-        actors=[LinkRecord(a["name"], None, Role(a["role"])) for a in snapshot["actors"]],
-        sources=[SourceRecord(**source) for source in snapshot["sources"]],
-    )  # fmt: skip

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from timeline.domain import Event, EventActor, Status, Subject, User
 from timeline.services import revisions
-from timeline.services.imports.checks import Bundle, EventRecord, Vocabulary, check_document
+from timeline.services.events.schema import EventRecord
+from timeline.services.imports.checks import Bundle, Vocabulary, check_document
 from timeline.services.imports.documents import ImportRejected, Problem, parse_text
 from timeline.services.imports.writer import Importer, Progress, Report, vocabulary
 
@@ -178,8 +179,7 @@ def apply(
     or updated. New events get `status`; with `review`, so do updated ones, as a save from
     the event form does (an editor's change waits for an admin)."""
     importer = Importer(session, status)
-    for bundle in bundles:
-        importer.run(bundle, progress)
+    importer.run(*bundles, progress=progress)
     for event in _changed_events(session, importer.report):
         if review:
             event.status = status

@@ -8,90 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from slugify import slugify
 
 from timeline.dates import DateError, PartialDate, Precision, Span, span_of
 from timeline.domain.events import Role
-from timeline.services.imports.documents import ImportRejected, Problem, split_document
+from timeline.services.actors.schema import ACTOR_WIRE, ActorRecord
+from timeline.services.events.schema import (
+    LIMITS,
+    WIRE_NAMES,
+    ActorLink,
+    Citation,
+    EventRecord,
+)
+from timeline.services.fields import name_slug, url_problem
+from timeline.services.imports.documents import Problem, split_document
 
-EVENT_FIELDS = {
-    "slug", "title", "start", "end", "precision", "ongoing", "category",
-    "actors", "summary", "sources", "notes",
-}  # fmt: skip
-ACTOR_FIELDS = {"slug", "name", "kind", "aliases", "description", "homepage"}
-MAX_TITLE = 300
+# A file may also state the precision its dates are given to, to have it checked.
+EVENT_FIELDS = {*WIRE_NAMES, "precision"}
+ACTOR_FIELDS = set(ACTOR_WIRE)
 _SPAN_FIELDS = {"start", "end", "precision", "ongoing"}
-
-
-def event_slug(title: str) -> str:
-    """The slug an event gets from its title when none is given."""
-    return slugify(title, max_length=80, word_boundary=True)
-
-
-# "Disney+" is not "Disney": keep the signs that tell names apart when punctuation goes.
-_NAME_REPLACEMENTS = [["+", " plus "], ["&", " and "]]
-
-
-def name_slug(name: str) -> str:
-    """The key an actor's name or alias is matched by: case, accents and punctuation ignored."""
-    return slugify(name, max_length=100, replacements=_NAME_REPLACEMENTS)
-
-
-def url_problem(url: object) -> str | None:
-    """Why a text is not a web address a reader can follow, or None when it is one."""
-    if not isinstance(url, str) or not url.strip():
-        return "a URL is required"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-    except ValueError:
-        parts, host = None, ""
-    if parts is None or parts.scheme not in ("http", "https") or "." not in host:
-        return f"{url!r} is not a web address: it must start with http:// or https:// and a host"
-    if any(ch.isspace() for ch in url) or len(url) > 2048:
-        return f"{url!r} is not a web address: no spaces, at most 2048 characters"
-    return None
-
-
-@dataclass(frozen=True, slots=True)
-class LinkRecord:
-    name: str
-    kind: str | None
-    role: Role | None
-
-
-@dataclass(frozen=True, slots=True)
-class SourceRecord:
-    url: str
-    title: str | None = None
-    publisher: str | None = None
-    published: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class EventRecord:
-    index: int
-    slug: str | None
-    title: str
-    span: Span
-    category: str
-    summary: str
-    actors: list[LinkRecord]
-    sources: list[SourceRecord]
-    notes: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ActorRecord:
-    index: int
-    slug: str
-    name: str
-    kind: str
-    aliases: list[str]
-    description: str | None
-    homepage: str | None
 
 
 @dataclass
@@ -102,6 +38,9 @@ class Bundle:
     actors: list[ActorRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # What keeps records out; the importer adds what it finds when it writes the rest, so
+    # every problem of a file is reported at once.
+    problems: list[Problem] = field(default_factory=list)
 
 
 class _Checker:
@@ -207,7 +146,7 @@ def check_span(c: _Checker) -> Span | None:
         return None
 
 
-def check_links(c: _Checker, kinds: set[str]) -> list[LinkRecord]:
+def check_links(c: _Checker, kinds: set[str]) -> list[ActorLink]:
     """The event's actors: a name each, a kind from the vocabulary, an optional role."""
     links, seen = [], set()
     for n, item in enumerate(c.items("actors", "{name, kind, role}"), 1):
@@ -225,11 +164,11 @@ def check_links(c: _Checker, kinds: set[str]) -> list[LinkRecord]:
         role = item.get("role")
         if role is not None:
             role = c.choice(f"{key}.role", {r.value for r in Role}, role)
-        links.append(LinkRecord(name.strip(), kind, Role(role) if role else None))
+        links.append(ActorLink(name.strip(), kind, Role(role) if role else None))
     return links
 
 
-def check_sources(c: _Checker) -> list[SourceRecord]:
+def check_sources(c: _Checker) -> list[Citation]:
     """The event's sources: URLs, or mappings with a url and optional title, publisher, date."""
     sources, seen = [], set()
     for n, item in enumerate(c.items("sources", "URLs"), 1):
@@ -250,7 +189,7 @@ def check_sources(c: _Checker) -> list[SourceRecord]:
             c.fail(f"{key}.published", str(exc))
         title = c.optional_text(f"{key}.title", fields.get("title"))
         publisher = c.optional_text(f"{key}.publisher", fields.get("publisher"))
-        sources.append(SourceRecord(url, title, publisher, published))
+        sources.append(Citation(url, title, publisher, published))
     return sources
 
 
@@ -261,7 +200,7 @@ def check_event(
     c = _Checker(file, index, raw)
     if c.problems:
         return None, c.problems
-    title = c.text("title", required=True, limit=MAX_TITLE)
+    title = c.text("title", required=True, limit=LIMITS["title"])
     slug = c.slug()
     span = check_span(c)
     category = c.required_choice("category", vocab.categories)
@@ -269,7 +208,11 @@ def check_event(
     actors, sources = check_links(c, vocab.kinds), check_sources(c)
     if c.problems:
         return None, c.problems
-    record = EventRecord(index, slug, title, span, category, summary, actors, sources, notes)
+    record = EventRecord(
+        index=index, slug=slug, title=title, start=str(span.start),
+        end=str(span.end) if span.end else None, ongoing=span.ongoing, category=category,
+        summary=summary, actors=actors, sources=sources, notes=notes,
+    )  # fmt: skip
     return record, c.unknown_fields(EVENT_FIELDS)
 
 
@@ -294,7 +237,10 @@ def check_actor(
         c.fail("homepage", problem)
     if c.problems:
         return None, c.problems
-    record = ActorRecord(index, slug, name, kind, aliases, c.text("description"), homepage)
+    record = ActorRecord(
+        index=index, slug=slug, name=name, kind=kind, aliases=aliases,
+        description=c.text("description"), homepage=homepage,
+    )  # fmt: skip
     return record, c.unknown_fields(ACTOR_FIELDS)
 
 
@@ -307,7 +253,8 @@ class Vocabulary:
 
 
 def check_document(name: str, document: Any, vocab: Vocabulary) -> Bundle:
-    """Every record of a parsed document, checked; raises with all problems if any."""
+    """Every record of a parsed document, checked; the bundle keeps the records that pass and
+    the problems of those that do not (the importer raises them with its own)."""
     raw_actors, raw_events = split_document(name, document)
     bundle, problems = Bundle(name), []
     for checker, raws, target in (
@@ -321,9 +268,7 @@ def check_document(name: str, document: Any, vocab: Vocabulary) -> Bundle:
             else:
                 target.append(record)
                 bundle.warnings.extend(found)
-    problems.extend(_duplicates(name, bundle))
-    if problems:
-        raise ImportRejected(problems)
+    bundle.problems = problems + _duplicates(name, bundle)
     return bundle
 
 

@@ -15,16 +15,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from timeline.domain import Actor, ActorAlias, ActorKind, Category, Event, EventActor, Role, Source
 from timeline.domain.events import Status
+from timeline.services.actors.edits import KEPT_ON_WRITE
+from timeline.services.actors.schema import ACTOR_WIRE, ActorRecord
 from timeline.services.events.queries import find_actor_by_name
-from timeline.services.imports.checks import (
-    ActorRecord,
-    Bundle,
-    EventRecord,
-    LinkRecord,
-    Vocabulary,
-    event_slug,
-    name_slug,
-)
+from timeline.services.events.schema import ActorLink, EventRecord
+from timeline.services.fields import event_slug, name_slug
+from timeline.services.imports.checks import Bundle, Vocabulary
 from timeline.services.imports.documents import ImportRejected, Problem
 
 Progress = Callable[[int], None]
@@ -87,19 +83,25 @@ class Importer:
         self.report = Report()
         self.problems: list[Problem] = []
 
-    def run(self, bundle: Bundle, progress: Progress | None = None) -> Report:
-        """Apply every record; raise ImportRejected (writing nothing) if any cannot be."""
+    def run(self, *bundles: Bundle, progress: Progress | None = None) -> Report:
+        """Apply every record that passed its checks; raise ImportRejected with the problems
+        of the checks and of the writing, every file's (the caller rolls back)."""
+        for bundle in bundles:
+            self._apply(bundle, progress)
+        if self.problems:
+            raise ImportRejected(self.problems)
+        self.session.flush()
+        return self.report
+
+    def _apply(self, bundle: Bundle, progress: Progress | None) -> None:
         self.report.warnings.extend(bundle.warnings)
+        self.problems.extend(bundle.problems)
         for record in bundle.actors:
             self._apply_actor(bundle.file, record)
             progress and progress(1)
         for record in bundle.events:
             self._apply_event(bundle.file, record)
             progress and progress(1)
-        if self.problems:
-            raise ImportRejected(self.problems)
-        self.session.flush()
-        return self.report
 
     def _apply_actor(self, file: str, record: ActorRecord) -> None:
         actor = self.session.scalars(select(Actor).where(Actor.slug == record.slug)).first()
@@ -109,8 +111,7 @@ class Importer:
             actor = Actor(slug=record.slug)
             self.session.add(actor)
             self.report.actors_created.append(record.slug)
-        values = {"name": record.name, "kind": record.kind}
-        values |= {"description": record.description, "homepage": record.homepage}
+        values = {name: getattr(record, name) for name in ACTOR_WIRE if name not in KEPT_ON_WRITE}
         _assign(actor, {k: v for k, v in values.items() if v is not None}, changes)
         for alias in record.aliases:
             self._add_alias(file, record, actor, alias, changes)
@@ -192,8 +193,8 @@ class Importer:
         if [(link.actor.id, link.role, link.position) for link in wanted] != before:
             changes.append("actors")
 
-    def _resolve_actor(self, file: str, record: EventRecord, item: LinkRecord) -> Actor | None:
-        actor = find_actor_by_name(self.session, name_slug(item.name))
+    def _resolve_actor(self, file: str, record: EventRecord, item: ActorLink) -> Actor | None:
+        actor = find_actor_by_name(self.session, item.slug or name_slug(item.name))
         if actor is not None:
             return actor
         if item.kind is None:

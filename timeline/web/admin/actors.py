@@ -14,10 +14,11 @@ from timeline.db import db
 from timeline.domain import Actor, Subject
 from timeline.services import revisions
 from timeline.services.actors import edits as actor_edits
-from timeline.services.actors.edits import LIST_LIMIT, ActorChanges, MergePreview
+from timeline.services.actors.edits import LIST_LIMIT, MergePreview
+from timeline.services.actors.schema import ActorRecord
 from timeline.services.events import edits as event_edits
 from timeline.services.events import queries as event_service
-from timeline.services.imports.checks import name_slug, url_problem
+from timeline.services.fields import name_slug, url_problem
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.admin import bp
 from timeline.web.security import admin_required
@@ -64,13 +65,13 @@ class ActorForm(FlaskForm):
     def alias_lines(self) -> list[str]:
         return [line.strip() for line in (self.aliases.data or "").splitlines() if line.strip()]
 
-    def changes(self) -> ActorChanges:
-        return ActorChanges(
+    def changes(self) -> ActorRecord:
+        return ActorRecord(
             name=self.name.data.strip(),
             kind=self.kind.data,
             description=(self.description.data or "").strip() or None,
             homepage=(self.homepage.data or "").strip() or None,
-            aliases=tuple(self.alias_lines()),
+            aliases=self.alias_lines(),
         )
 
     def show_problems(self, problems: dict[str, list[str]]) -> None:

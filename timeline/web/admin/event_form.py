@@ -7,8 +7,6 @@ named (an existing actor's name, alias or slug; a new one needs a kind) and sour
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -25,16 +23,23 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from timeline.dates import DateError, PartialDate, span_of
 from timeline.domain.events import ROLE_MEANINGS, Role
-from timeline.services.imports.checks import (
-    MAX_TITLE,
+from timeline.services.events.body import SLUG, SLUG_HINT
+from timeline.services.events.schema import (
+    LIMITS,
+    MAX_ACTORS,
+    MAX_NAME,
+    MAX_PUBLISHER,
+    MAX_SOURCE_TITLE,
+    MAX_SOURCES,
+    MAX_SUMMARY,
+    MAX_URL,
+    ActorLink,
+    Citation,
     EventRecord,
-    LinkRecord,
-    SourceRecord,
-    url_problem,
 )
+from timeline.services.fields import url_problem
 from timeline.services.imports.documents import Problem
 
-MAX_ACTORS, MAX_SOURCES = 20, 12
 DATE_HINT = "2024, 2024-03 or 2024-03-25: the precision follows what you type."
 
 
@@ -49,7 +54,7 @@ def _partial_date(_form, field) -> None:
 class ActorRow(Form):
     name = StringField(
         "Actor",
-        validators=[Optional(), Length(max=200)],
+        validators=[Optional(), Length(max=MAX_NAME)],
         render_kw={"list": "actor-names", "autocomplete": "off"},
     )
     role = SelectField(
@@ -59,9 +64,9 @@ class ActorRow(Form):
 
 
 class SourceRow(Form):
-    url = StringField("URL", validators=[Optional(), Length(max=2048)])
-    title = StringField("Page title", validators=[Optional(), Length(max=500)])
-    publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
+    url = StringField("URL", validators=[Optional(), Length(max=MAX_URL)])
+    title = StringField("Page title", validators=[Optional(), Length(max=MAX_SOURCE_TITLE)])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=MAX_PUBLISHER)])
     published = StringField("Published", validators=[Optional(), _partial_date])
 
     def validate_url(self, field) -> None:
@@ -69,13 +74,10 @@ class SourceRow(Form):
             raise ValidationError(problem)
 
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
 class EventForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=MAX_TITLE)])
-    slug = StringField("Address (slug)", validators=[Optional(), Length(max=100)])
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=5000)])
+    title = StringField("Title", validators=[DataRequired(), Length(max=LIMITS["title"])])
+    slug = StringField("Address (slug)", validators=[Optional(), Length(max=LIMITS["slug"])])
+    summary = TextAreaField("Summary", validators=[Optional(), Length(max=MAX_SUMMARY)])
     category = SelectField("Category", validators=[DataRequired()])
     start = StringField("Start", validators=[DataRequired(), _partial_date])
     end = StringField("End", validators=[Optional(), _partial_date])
@@ -92,9 +94,7 @@ class EventForm(FlaskForm):
 
     def validate_slug(self, field) -> None:
         if field.data and not SLUG.fullmatch(field.data.strip()):
-            raise ValidationError(
-                "Use lower-case letters, digits and single hyphens: sag-strike-2023."
-            )
+            raise ValidationError(SLUG_HINT)
 
     def validate_end(self, field) -> None:
         if not field.data or self.start.errors or not self.start.data:
@@ -125,17 +125,17 @@ class EventForm(FlaskForm):
         """What the importer writes: blank actor and source rows are left out."""
         start, end = self.start.data.strip(), (self.end.data or "").strip() or None
         return EventRecord(
-            index=1, slug=slug, title=self.title.data.strip(), summary=self.summary.data or "",
-            span=span_of(start, end, self.ongoing.data), category=self.category.data,
+            slug=slug, title=self.title.data.strip(), summary=self.summary.data or "",
+            start=start, end=end, ongoing=bool(self.ongoing.data), category=self.category.data,
             notes=(self.notes.data or "").strip() or None,
             actors=[
-                LinkRecord(row.form.name.data.strip(), row.form.kind.data or None,
-                           Role(row.form.role.data))
+                ActorLink(row.form.name.data.strip(), row.form.kind.data or None,
+                          Role(row.form.role.data))
                 for row in self.actors if (row.form.name.data or "").strip()
             ],
             sources=[
-                SourceRecord(row.form.url.data.strip(), row.form.title.data or None,
-                             row.form.publisher.data or None, row.form.published.data or None)
+                Citation(row.form.url.data.strip(), row.form.title.data or None,
+                         row.form.publisher.data or None, row.form.published.data or None)
                 for row in self.sources if (row.form.url.data or "").strip()
             ],
         )  # fmt: skip

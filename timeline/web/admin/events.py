@@ -11,6 +11,7 @@ from timeline.domain import Event, Status, Subject
 from timeline.services import revisions
 from timeline.services.events import edits as event_edits
 from timeline.services.events.edits import EditRejected
+from timeline.services.events.schema import from_plain
 from timeline.services.imports.writer import free_slug
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.admin import bp
@@ -155,7 +156,7 @@ def event_restore(slug: str, revision_id: int):
     revision = revisions.revision_of(db.session, Subject.EVENT, event.id, revision_id)
     if revision is None:
         abort(404, description="That revision is not one of this event's.")
-    record = event_edits.record_of(revision.snapshot, event.slug)
+    record = from_plain(revision.snapshot, event.slug)
     publish = revision.snapshot.get("status") == Status.PUBLISHED.value
     try:
         event_edits.save(db.session, record, current_user, publish, action="restore")

@@ -2,51 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal, NotRequired, cast
 
 from flask import url_for
 from typing_extensions import TypedDict  # pydantic describes only this one before 3.12
 
 from timeline.domain import Actor, Event, EventActor, Role, Source
+from timeline.services.events.schema import (
+    WIRE_NAMES,
+    LinkShape,
+    SourceShape,
+    answer_shape,
+    plain,
+    record_of,
+)
 
-
-class LinkShape(TypedDict):
-    slug: str
-    name: str
-    kind: str
-    role: str
-
-
-class SourceShape(TypedDict):
-    url: str
-    title: str | None
-    publisher: str | None
-    published: str | None
-
-
-class EventShape(TypedDict):
+# Each answer's fields beyond the contract's, after the contract field they follow.
+DERIVED: dict[str, dict[str, Any]] = {
+    "end": {"precision": Literal["year", "month", "day"]},
+    "ongoing": {"earliest": str, "latest": str | None, "status": Literal["draft", "published"]},
+    "": {"url": str, "created_at": str, "updated_at": str},
+}
+EventShape = answer_shape(
+    "EventShape",
     """An event: `start`/`end` keep their precision (2023, 2023-05, 2023-05-02); `earliest`
-    and `latest` are the first and last days it may cover (`latest` is null while ongoing)."""
-
-    slug: str
-    title: str
-    summary: str
-    category: str
-    start: str
-    end: str | None
-    precision: Literal["year", "month", "day"]
-    ongoing: bool
-    earliest: str
-    latest: str | None
-    status: Literal["draft", "published"]
-    actors: list[LinkShape]
-    sources: list[SourceShape]
-    notes: str | None
-    url: str
-    created_at: str
-    updated_at: str
-
-
+    and `latest` are the first and last days it may cover (`latest` is null while ongoing).""",
+    DERIVED,
+)
 EVENT_FIELDS = tuple(EventShape.__annotations__)
 
 
@@ -59,47 +42,57 @@ def source_json(source: Source) -> SourceShape:
     return cast(SourceShape, source.citation())
 
 
-def event_json(event: Event) -> EventShape:
-    """An event as the API gives it: dates in the seed files' text form, with their precision."""
-    return {
-        "slug": event.slug,
-        "title": event.title,
-        "summary": event.summary,
-        "category": event.category,
-        "start": event.start,
-        "end": event.end,
+def _stamp(moment: dt.datetime) -> str:
+    """A stored time as ISO 8601 text, as the database gives it."""
+    return moment.isoformat()
+
+
+def event_json(event: Event) -> Any:
+    """An event as the API gives it: the contract's fields (actors with their kinds), dates in
+    the seed files' text form with their precision, and where it stands."""
+    shape = plain(record_of(event)) | {
+        "actors": [link_json(link) for link in event.links],
         "precision": event.precision.value,
-        "ongoing": event.ongoing,
         "earliest": event.starts_on.isoformat(),
         "latest": None if event.ongoing else event.ends_on.isoformat(),
         "status": event.status.value,
-        "actors": [link_json(link) for link in event.links],
-        "sources": [source_json(source) for source in event.sources],
-        "notes": event.notes,
         "url": url_for("pages.event", slug=event.slug, _external=True),
-        "created_at": event.created_at.isoformat(),
-        "updated_at": event.updated_at.isoformat(),
+        "created_at": _stamp(event.created_at),
+        "updated_at": _stamp(event.updated_at),
     }
+    return {name: shape[name] for name in EVENT_FIELDS}
 
 
-CSV_COLUMNS = (
+# The CSV's own columns, in their order; every other contract field follows them, as text.
+CSV_LAYOUT = (
     "slug", "title", "category", "start", "end", "precision", "ongoing", "when", "earliest",
     "latest", "actors", "actor_slugs", "sources", "summary", "url",
 )  # fmt: skip
+CSV_COLUMNS = CSV_LAYOUT + tuple(name for name in WIRE_NAMES if name not in CSV_LAYOUT)
+
+
+def _csv_cells(event: Event) -> dict[str, str]:
+    """Cells for the columns a spreadsheet reads differently from JSON: actors as
+    'Name (role)' and sources as URLs, each list joined with '; ', so one event is one row."""
+    return {
+        "end": event.end or "",
+        "precision": event.precision.value,
+        "ongoing": "yes" if event.ongoing else "no",
+        "when": event.span.in_words(),
+        "earliest": event.starts_on.isoformat(),
+        "latest": "" if event.ongoing else event.ends_on.isoformat(),
+        "actors": "; ".join(f"{link.actor.name} ({link.role.value})" for link in event.links),
+        "actor_slugs": "; ".join(link.actor.slug for link in event.links),
+        "sources": "; ".join(source.url for source in event.sources),
+        "url": url_for("pages.event", slug=event.slug, _external=True),
+    }
 
 
 def event_row(event: Event) -> tuple[str, ...]:
-    """An event as one CSV row: actors as 'Name (role)' and sources as URLs, each list joined
-    with '; ' so a spreadsheet keeps one event per row."""
-    return (
-        event.slug, event.title, event.category, event.start, event.end or "",
-        event.precision.value, "yes" if event.ongoing else "no", event.span.in_words(),
-        event.starts_on.isoformat(), "" if event.ongoing else event.ends_on.isoformat(),
-        "; ".join(f"{link.actor.name} ({link.role.value})" for link in event.links),
-        "; ".join(link.actor.slug for link in event.links),
-        "; ".join(source.url for source in event.sources),
-        event.summary, url_for("pages.event", slug=event.slug, _external=True),
-    )  # fmt: skip
+    """An event as one CSV row, in CSV_COLUMNS' order."""
+    cells = _csv_cells(event)
+    values = plain(record_of(event))
+    return tuple(cells[c] if c in cells else (values[c] or "") for c in CSV_COLUMNS)
 
 
 class ActorShape(TypedDict):

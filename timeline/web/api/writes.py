@@ -1,8 +1,8 @@
 """Writing events through /api as the account whose API token the request carries.
 
-A write goes the way of the editors' form: the JSON body is checked by the same form class,
-with the same messages (web/event_input.py), then saved by the same service, so it makes the
-same drafts and revisions. Only an `Authorization: Bearer` token authorises: the
+A write goes the way of the editors' form: the JSON body is checked against the event
+contract with the form's messages (services/events/body.py), then saved by the same service,
+so it makes the same drafts and revisions. Only an `Authorization: Bearer` token authorises: the
 session cookie is never read here, so another site cannot write through a logged-in browser,
 and these views need no CSRF token.
 """
@@ -23,16 +23,29 @@ from timeline.db import db
 from timeline.domain import Event, User
 from timeline.services.accounts import tokens as api_tokens
 from timeline.services.events import edits as event_edits
+from timeline.services.events.body import Checked, check_body
 from timeline.services.events.edits import EditRejected
-from timeline.services.imports.checks import EventRecord
+from timeline.services.events.queries import find_actor_by_name
+from timeline.services.events.schema import EXAMPLE, REQUIRED, body_shape, plain, record_of
 from timeline.services.imports.documents import Problem
 from timeline.services.imports.writer import free_slug
-from timeline.web.admin.event_form import EventForm
-from timeline.web.api.event_input import FIX, EventChanges, EventInput, Submission, checked
+from timeline.services.vocabulary import load_vocabulary
 from timeline.web.api.openapi import documented
 from timeline.web.api.shapes import EventShape, error_json, event_json
 from timeline.web.errors import ApiError
 from timeline.web.security import csrf
+
+FIX = "some fields need correcting: see error.fields"
+EventInput = body_shape(
+    "EventInput",
+    """A new event, in the shape GET /api/events/{slug} answers with: dates as 2024, 2024-03
+    or 2024-03-25, a category from /api/categories.""",
+    REQUIRED,
+    json_schema_extra={"examples": [EXAMPLE]},
+)
+EventChanges = body_shape(
+    "EventChanges", "The fields to change; those left out keep their stored values.", ()
+)
 
 bp = Blueprint("api_writes", __name__, url_prefix="/api")
 csrf.exempt(bp)  # a browser never sends a bearer token on its own, as it does a cookie
@@ -63,7 +76,7 @@ def token_required(view: Callable) -> Callable:
         secret = _bearer_secret()
         if secret is None:
             return _unauthorised("send an API token as 'Authorization: Bearer <token>'")
-        user = api_tokens.authenticate(db.session, secret)
+        user = api_tokens.user_for_token(db.session, secret)
         if user is None:
             return _unauthorised("that API token is unknown or revoked", "invalid_token")
         db.session.commit()  # its last use is kept even when the write is then refused
@@ -94,11 +107,12 @@ def _problems(problems: list[Problem]) -> dict[str, str]:
     return found
 
 
-def _new_slug(form: EventForm) -> str:
+def _new_slug(checked: Checked) -> str:
     """The slug sent, or one made from the title; a slug another event holds is a 400."""
-    typed = (form.slug.data or "").strip()
+    assert checked.record is not None
+    typed = checked.record.slug
     if not typed:
-        return free_slug(db.session, form.title.data)
+        return free_slug(db.session, checked.record.title)
     holder = event_edits.get_any_event(db.session, typed)
     if holder is not None:
         taken = f"The address /events/{typed} is taken by “{holder.title}”."
@@ -106,28 +120,32 @@ def _new_slug(form: EventForm) -> str:
     return typed
 
 
-def _record(form: EventForm, submission: Submission, slug: str) -> EventRecord:
-    record = form.record(slug)
-    actors = [
-        replace(link, role=None) if n in submission.roleless else link
-        for n, link in enumerate(record.actors)
-    ]
-    return replace(record, actors=actors)
+def _checked(body: dict[str, Any]) -> Checked:
+    """The body read against the event contract; a 400 naming every bad field."""
+    vocabulary = load_vocabulary(db.session)
+    checked = check_body(
+        body, vocabulary.categories, vocabulary.kinds,
+        lambda slug: find_actor_by_name(db.session, slug) is not None,
+    )  # fmt: skip
+    if checked.errors:
+        raise ApiError(400, FIX, checked.errors)
+    return checked
 
 
 def _write(user: User, body: dict, event: Event | None) -> Event:
     """Check and save as the admin form does: a 403 for an editor who publishes, a 409 for a
     likely duplicate unless confirmed, a 400 for what the importer refuses."""
-    form, submission = checked(body)
-    if submission.publish and not user.is_admin:
+    checked = _checked(body)
+    if checked.publish and not user.is_admin:
         raise ApiError(403, "Only an admin may publish.")
-    record = _record(form, submission, event.slug if event else _new_slug(form))
+    assert checked.record is not None
+    record = replace(checked.record, slug=event.slug if event else _new_slug(checked))
     warnings = event_edits.likely_duplicates(db.session, record, event.id if event else None)
-    if warnings and not submission.confirmed:
+    if warnings and not checked.confirmed:
         found = " ".join(warnings)
         raise ApiError(409, f'{found} Send "confirm_duplicate": true to save it anyway.')
     try:
-        saved = event_edits.save(db.session, record, user, submission.publish)
+        saved = event_edits.save(db.session, record, user, checked.publish)
     except EditRejected as exc:
         db.session.rollback()
         raise ApiError(400, FIX, _problems(exc.problems)) from None
@@ -139,13 +157,9 @@ def _write(user: User, body: dict, event: Event | None) -> Event:
 
 
 def _stored(event: Event) -> dict[str, Any]:
-    """An event's fields as a body would send them, for a PATCH to change some of."""
-    return {
-        "title": event.title, "summary": event.summary, "category": event.category,
-        "start": event.start, "end": event.end, "ongoing": event.ongoing, "notes": event.notes,
-        "actors": [{"slug": link.actor.slug, "role": link.role.value} for link in event.links],
-        "sources": [source.citation() for source in event.sources],
-    }  # fmt: skip
+    """An event's fields as a body sends them, for a PATCH to change some of. Its status is
+    left out: carried along, it would publish an admin's edit or refuse an editor's."""
+    return plain(record_of(event))
 
 
 def _event_or_404(slug: str) -> Event:
