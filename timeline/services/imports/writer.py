@@ -18,12 +18,17 @@ from timeline.domain.events import Status
 from timeline.services.actors.edits import KEPT_ON_WRITE
 from timeline.services.actors.schema import ACTOR_WIRE, ActorRecord
 from timeline.services.events.queries import find_actor_by_name
-from timeline.services.events.schema import ActorLink, EventRecord
+from timeline.services.events.schema import LISTS, WIRE_NAMES, ActorLink, EventRecord
 from timeline.services.fields import event_slug, name_slug
 from timeline.services.imports.checks import Bundle, Vocabulary
 from timeline.services.imports.documents import ImportRejected, Problem
 
 Progress = Callable[[int], None]
+# The contract's fields an event takes as they come; the slug is matched on, the dates are
+# stored as a span, and actors and sources are rows of their own.
+WRITTEN_AS_IS = tuple(
+    name for name in WIRE_NAMES if name not in {"slug", "start", "end", "ongoing", *LISTS}
+)
 
 
 @dataclass
@@ -141,8 +146,7 @@ class Importer:
         event.set_span(record.span)
         if (event.start, event.end, event.ongoing) != before:
             changes.append("dates")
-        values = {"title": record.title, "summary": record.summary, "category": record.category}
-        _assign(event, values | {"notes": record.notes}, changes)
+        _assign(event, {name: getattr(record, name) for name in WRITTEN_AS_IS}, changes)
         self._sync_links(file, record, event, changes)
         self._sync_sources(record, event, changes)
         self._report_event(event, created, changes)
