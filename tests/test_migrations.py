@@ -43,9 +43,9 @@ def test_downgrade_to_base_and_upgrade_again(runner, session):
 
 
 def test_the_vocabularies_come_with_the_schema(session, client):
-    from timeline.services.imports.writer import vocabulary
+    from timeline.services.vocabulary import load_vocabulary
 
-    vocab = vocabulary(session)
+    vocab = load_vocabulary(session)
     assert len(vocab.categories) == 18 and "labor-action" in vocab.categories
     assert len(vocab.kinds) == 21 and "guild" in vocab.kinds
 

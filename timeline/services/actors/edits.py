@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, select, true
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Select, func, select, true
+from sqlalchemy.orm import Session, joinedload
 
 from timeline.domain import Actor, ActorAlias, Event, EventActor, Revision, Subject, User
 from timeline.services import revisions
@@ -14,50 +14,9 @@ from timeline.services.actors.schema import ACTOR_WIRE, ActorRecord, actor_from_
 from timeline.services.events.queries import find_actor_by_name
 from timeline.services.fields import name_slug
 
-LIST_LIMIT = 200
 # An actor's address never changes on an edit, and its aliases are rows of their own.
 KEPT_ON_WRITE = {"slug", "aliases"}
 ACTION_LENGTH = Revision.__table__.c.action.type.length
-
-
-@dataclass(frozen=True, slots=True)
-class ActorList:
-    """Up to LIST_LIMIT rows of (actor, its number of events), and how many matched."""
-
-    rows: list[tuple[Actor, int]]
-    total: int
-
-
-def list_actors(session: Session, q: str = "", kind: str | None = None) -> ActorList:
-    """Actors whose name, slug or an alias contains `q` (any case), of one kind if given."""
-    where = _matching(q, kind)
-    total = session.scalar(select(func.count()).select_from(Actor).where(*where)) or 0
-    events = func.count(EventActor.event_id)
-    statement = (
-        select(Actor, events)
-        .outerjoin(EventActor, EventActor.actor_id == Actor.id)
-        .where(*where)
-        .group_by(Actor.id)
-        .order_by(Actor.name, Actor.id)
-        .limit(LIST_LIMIT)
-        .options(selectinload(Actor.aliases))
-    )
-    return ActorList([(actor, count) for actor, count in session.execute(statement)], total)
-
-
-def _matching(q: str, kind: str | None) -> list[ColumnElement[bool]]:
-    where = [Actor.kind == kind] if kind else []
-    if q.strip():
-        text = q.strip()
-        by_alias = select(ActorAlias.actor_id).where(
-            ActorAlias.name.icontains(text, autoescape=True)
-        )
-        where.append(
-            Actor.name.icontains(text, autoescape=True)
-            | Actor.slug.icontains(text, autoescape=True)
-            | Actor.id.in_(by_alias)
-        )
-    return where
 
 
 def resolve(session: Session, typed: str) -> Actor | None:

@@ -24,11 +24,15 @@ from timeline.services import revisions
 from timeline.services.events.schema import EventRecord
 from timeline.services.imports.checks import Bundle
 from timeline.services.imports.documents import ImportRejected, Problem
-from timeline.services.imports.writer import Importer
+from timeline.services.imports.writer import Importer, free_slug
 
 FORM = "the form"
 NEARBY = dt.timedelta(days=30)
 SIMILAR = 0.8  # how alike two titles must be (difflib ratio) to warn of a likely duplicate
+
+
+class SlugTaken(ValueError):
+    """Another event holds the address asked for."""
 
 
 class EditRejected(Exception):
@@ -49,6 +53,17 @@ def get_any_event(session: Session, slug: str) -> Event | None:
         )
     )
     return session.scalars(statement).first()
+
+
+def new_slug(session: Session, typed: str | None, title: str) -> str:
+    """The address a new event gets: the one typed, or one made from its title that no event
+    holds; raises SlugTaken, naming the event, when another holds the one typed."""
+    if not typed:
+        return free_slug(session, title)
+    holder = get_any_event(session, typed)
+    if holder is not None:
+        raise SlugTaken(f"The address /events/{typed} is taken by “{holder.title}”.")
+    return typed
 
 
 def actor_names(session: Session, limit: int = 5000) -> list[str]:

@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session, selectinload
 from timeline.domain import Event, EventActor, Status, Subject, User
 from timeline.services import revisions
 from timeline.services.events.schema import EventRecord
-from timeline.services.imports.checks import Bundle, Vocabulary, check_document
+from timeline.services.imports.checks import Bundle, check_document
 from timeline.services.imports.documents import ImportRejected, Problem, parse_text
-from timeline.services.imports.writer import Importer, Progress, Report, vocabulary
+from timeline.services.imports.writer import Importer, Progress, Report
+from timeline.services.vocabulary import Vocabulary, load_vocabulary
 
 MAX_BYTES = 5 * 1024 * 1024
 SUFFIXES = (".yaml", ".yml", ".json", ".csv")
@@ -142,7 +143,7 @@ def _link(item: str) -> dict[str, str]:
 
 def check(session: Session, uploads: Iterable[Upload]) -> list[Bundle]:
     """Every file parsed and every record checked; raises ImportRejected naming each problem."""
-    vocab = vocabulary(session)
+    vocab = load_vocabulary(session)
     return [_checked(session, upload, vocab) for upload in uploads]
 
 

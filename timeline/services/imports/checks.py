@@ -23,6 +23,7 @@ from timeline.services.events.schema import (
 )
 from timeline.services.fields import name_slug, url_problem
 from timeline.services.imports.documents import Problem, split_document
+from timeline.services.vocabulary import Vocabulary
 
 # A file may also state the precision its dates are given to, to have it checked.
 EVENT_FIELDS = {*WIRE_NAMES, "precision"}
@@ -242,14 +243,6 @@ def check_actor(
         description=c.text("description"), homepage=homepage,
     )  # fmt: skip
     return record, c.unknown_fields(ACTOR_FIELDS)
-
-
-@dataclass(frozen=True, slots=True)
-class Vocabulary:
-    """The allowed event categories and actor kinds."""
-
-    categories: set[str]
-    kinds: set[str]
 
 
 def check_document(name: str, document: Any, vocab: Vocabulary) -> Bundle:

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from timeline.domain import Actor, ActorAlias, ActorKind, Category, Event, EventActor, Role, Source
+from timeline.domain import Actor, ActorAlias, Event, EventActor, Role, Source
 from timeline.domain.events import Status
 from timeline.services.actors.edits import KEPT_ON_WRITE
 from timeline.services.actors.schema import ACTOR_WIRE, ActorRecord
 from timeline.services.events.queries import find_actor_by_name
 from timeline.services.events.schema import LISTS, WIRE_NAMES, ActorLink, EventRecord
 from timeline.services.fields import event_slug, name_slug
-from timeline.services.imports.checks import Bundle, Vocabulary
+from timeline.services.imports.checks import Bundle
 from timeline.services.imports.documents import ImportRejected, Problem
 
 Progress = Callable[[int], None]
@@ -52,14 +52,6 @@ class Report:
             f"{len(self.unchanged)} unchanged; actors: {len(self.actors_created)} created, "
             f"{len(self.actors_updated)} updated"
         )
-
-
-def vocabulary(session: Session) -> Vocabulary:
-    """The categories and actor kinds the database allows."""
-    return Vocabulary(
-        categories=set(session.scalars(select(Category.slug))),
-        kinds=set(session.scalars(select(ActorKind.slug))),
-    )
 
 
 def free_slug(session: Session, title: str) -> str:

@@ -14,7 +14,9 @@ from timeline.db import db
 from timeline.domain import Actor, Subject
 from timeline.services import revisions
 from timeline.services.actors import edits as actor_edits
-from timeline.services.actors.edits import LIST_LIMIT, MergePreview
+from timeline.services.actors import queries as actor_queries
+from timeline.services.actors.edits import MergePreview
+from timeline.services.actors.queries import LIST_LIMIT
 from timeline.services.actors.schema import ActorRecord
 from timeline.services.events import edits as event_edits
 from timeline.services.events import queries as event_service
@@ -110,7 +112,7 @@ def actors():
     search.validate()
     q = "" if search.q.errors else search.q.data or ""
     kind = None if search.kind.errors else search.kind.data or None
-    listing = actor_edits.list_actors(db.session, q, kind)
+    listing = actor_queries.actor_list(db.session, q, kind)
     page = dict(search=search, listing=listing, kinds=kinds, limit=LIST_LIMIT)
     return render_template("admin/actors/list.html", **page)
 

@@ -1,4 +1,6 @@
-"""The event form: fields, their checks, and the record the importer writes from it.
+"""The event form: its fields, read into the event contract and checked there
+(services/events/body.py), so the form and the JSON API refuse the same values with the same
+messages, each shown at its field.
 
 Dates are typed as "2024", "2024-03" or "2024-03-25" and keep that precision. Actors are
 named (an existing actor's name, alias or slug; a new one needs a kind) and sources are rows;
@@ -6,6 +8,10 @@ named (an existing actor's name, alias or slug; a new one needs a kind) and sour
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -19,11 +25,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from timeline.dates import DateError, PartialDate, span_of
-from timeline.domain.events import ROLE_MEANINGS, Role
-from timeline.services.events.body import SLUG, SLUG_HINT
+from timeline.domain.events import ROLE_MEANINGS
+from timeline.services.events.body import check_body
 from timeline.services.events.schema import (
     LIMITS,
     MAX_ACTORS,
@@ -31,58 +35,46 @@ from timeline.services.events.schema import (
     MAX_PUBLISHER,
     MAX_SOURCE_TITLE,
     MAX_SOURCES,
-    MAX_SUMMARY,
     MAX_URL,
-    ActorLink,
-    Citation,
     EventRecord,
 )
-from timeline.services.fields import url_problem
 from timeline.services.imports.documents import Problem
 
 DATE_HINT = "2024, 2024-03 or 2024-03-25: the precision follows what you type."
+_ROW_KEY = re.compile(r"(actors|sources)\[(\d+)\]\.(\w+)")
 
 
-def _partial_date(_form, field) -> None:
-    if field.data:
-        try:
-            PartialDate.parse(field.data)
-        except DateError as exc:
-            raise ValidationError(str(exc)) from exc
+def _limit(longest: int, **more: Any) -> dict[str, Any]:
+    """What a browser is told of a field the contract checks: its longest text."""
+    return {"maxlength": longest, **more}
 
 
 class ActorRow(Form):
-    name = StringField(
-        "Actor",
-        validators=[Optional(), Length(max=MAX_NAME)],
-        render_kw={"list": "actor-names", "autocomplete": "off"},
-    )
+    name = StringField("Actor", render_kw=_limit(MAX_NAME, list="actor-names", autocomplete="off"))
     role = SelectField(
-        "Role", choices=[SelectChoice(r.value, f"{r.value}: {m}") for r, m in ROLE_MEANINGS.items()]
+        "Role",
+        choices=[SelectChoice(r.value, f"{r.value}: {m}") for r, m in ROLE_MEANINGS.items()],
+        validate_choice=False,
     )
     kind = SelectField("Kind, for a new actor", choices=[], validate_choice=False)
 
 
 class SourceRow(Form):
-    url = StringField("URL", validators=[Optional(), Length(max=MAX_URL)])
-    title = StringField("Page title", validators=[Optional(), Length(max=MAX_SOURCE_TITLE)])
-    publisher = StringField("Publisher", validators=[Optional(), Length(max=MAX_PUBLISHER)])
-    published = StringField("Published", validators=[Optional(), _partial_date])
-
-    def validate_url(self, field) -> None:
-        if field.data and (problem := url_problem(field.data.strip())):
-            raise ValidationError(problem)
+    url = StringField("URL", render_kw=_limit(MAX_URL))
+    title = StringField("Page title", render_kw=_limit(MAX_SOURCE_TITLE))
+    publisher = StringField("Publisher", render_kw=_limit(MAX_PUBLISHER))
+    published = StringField("Published")
 
 
 class EventForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=LIMITS["title"])])
-    slug = StringField("Address (slug)", validators=[Optional(), Length(max=LIMITS["slug"])])
-    summary = TextAreaField("Summary", validators=[Optional(), Length(max=MAX_SUMMARY)])
-    category = SelectField("Category", validators=[DataRequired()])
-    start = StringField("Start", validators=[DataRequired(), _partial_date])
-    end = StringField("End", validators=[Optional(), _partial_date])
+    title = StringField("Title", render_kw=_limit(LIMITS["title"], required=True))
+    slug = StringField("Address (slug)", render_kw=_limit(LIMITS["slug"]))
+    summary = TextAreaField("Summary", render_kw=_limit(LIMITS["summary"]))
+    category = SelectField("Category", validate_choice=False, render_kw={"required": True})
+    start = StringField("Start", render_kw={"required": True})
+    end = StringField("End")
     ongoing = BooleanField("Ongoing (no end yet)")
-    notes = TextAreaField("Notes on the dates or sources", validators=[Optional()])
+    notes = TextAreaField("Notes on the dates or sources")
     actors = FieldList(FormField(ActorRow), min_entries=2, max_entries=MAX_ACTORS)
     sources = FieldList(FormField(SourceRow), min_entries=1, max_entries=MAX_SOURCES)
     add_actor = SubmitField("Add another actor")
@@ -91,25 +83,49 @@ class EventForm(FlaskForm):
     save = SubmitField("Save as draft")
     publish = SubmitField("Save and publish")
     list_problems: dict[str, list[str]] | None = None
+    checked: EventRecord | None = None
+    kinds: dict[str, str]
 
-    def validate_slug(self, field) -> None:
-        if field.data and not SLUG.fullmatch(field.data.strip()):
-            raise ValidationError(SLUG_HINT)
+    def validate(self, extra_validators=None) -> bool:
+        """The CSRF token as every form checks it, then the fields against the contract."""
+        super().validate(extra_validators)
+        categories = [choice.value for choice in self.category.choices or ()]
+        checked = check_body(self._body(), categories, self.kinds, lambda _slug: True)
+        for key, message in checked.errors.items():
+            self._field_at(key).errors.append(message)
+        for rows in (self.actors, self.sources):  # a row's problems make its list's, as WTForms'
+            rows.errors = [row.form.errors for row in rows if row.form.errors]
+        self.checked = checked.record
+        return not self.errors
 
-    def validate_end(self, field) -> None:
-        if not field.data or self.start.errors or not self.start.data:
-            return
-        if self.ongoing.data:
-            raise ValidationError("An ongoing event has no end: clear one of the two.")
-        try:
-            span_of(self.start.data.strip(), field.data.strip())
-        except DateError as exc:
-            raise ValidationError(f"{exc}.") from exc
-        first, last = PartialDate.parse(self.start.data), PartialDate.parse(field.data)
-        if first.precision is not last.precision:
-            raise ValidationError(
-                f"Give the end to the {first.precision.value}, like the start ({first})."
-            )
+    def _rows(self, name: str, key: str) -> list[Form]:
+        """The rows of a list that are filled in: blank rows are left out."""
+        return [row.form for row in getattr(self, name) if (row.form[key].data or "").strip()]
+
+    def _body(self) -> dict[str, Any]:
+        """The fields as a JSON body gives them."""
+        texts = ("title", "slug", "summary", "category", "start", "end", "notes")
+        body: dict[str, Any] = {name: self[name].data for name in texts}
+        body["ongoing"] = bool(self.ongoing.data)
+        body["actors"] = [
+            {"name": row.name.data, "role": row.role.data, "kind": row.kind.data or None}
+            for row in self._rows("actors", "name")
+        ]
+        body["sources"] = [
+            {name: row[name].data or None for name in ("url", "title", "publisher", "published")}
+            for row in self._rows("sources", "url")
+        ]
+        return body
+
+    def _field_at(self, key: str):
+        """The field a contract path names: `title`, or `actors[1].role` in the second
+        filled-in actor row; a path naming no field marks the title."""
+        if (match := _ROW_KEY.fullmatch(key)) is not None:
+            name, index, part = match.group(1), int(match.group(2)), match.group(3)
+            rows = self._rows(name, "name" if name == "actors" else "url")
+            if index < len(rows) and part in rows[index]:
+                return rows[index][part]
+        return self._fields.get(key, self.title)
 
     def growing(self) -> bool:
         """True when the submit only asked for another row, and grows the list."""
@@ -122,23 +138,9 @@ class EventForm(FlaskForm):
         return False
 
     def record(self, slug: str) -> EventRecord:
-        """What the importer writes: blank actor and source rows are left out."""
-        start, end = self.start.data.strip(), (self.end.data or "").strip() or None
-        return EventRecord(
-            slug=slug, title=self.title.data.strip(), summary=self.summary.data or "",
-            start=start, end=end, ongoing=bool(self.ongoing.data), category=self.category.data,
-            notes=(self.notes.data or "").strip() or None,
-            actors=[
-                ActorLink(row.form.name.data.strip(), row.form.kind.data or None,
-                          Role(row.form.role.data))
-                for row in self.actors if (row.form.name.data or "").strip()
-            ],
-            sources=[
-                Citation(row.form.url.data.strip(), row.form.title.data or None,
-                         row.form.publisher.data or None, row.form.published.data or None)
-                for row in self.sources if (row.form.url.data or "").strip()
-            ],
-        )  # fmt: skip
+        """What the importer writes, at `slug`: the record the contract read from the form."""
+        assert self.checked is not None, "validate() first"
+        return replace(self.checked, slug=slug)
 
     def show_problems(self, problems: list[Problem]) -> None:
         """Put the importer's refusals at the fields they name; those about the actor or
@@ -155,6 +157,7 @@ class EventForm(FlaskForm):
 
 def event_form(categories: dict[str, str], kinds: dict[str, str], **kwargs) -> EventForm:
     form = EventForm(**kwargs)
+    form.kinds = kinds
     form.category.choices = choices(categories)
     for row in form.actors:
         row.form.kind.choices = kind_choices(kinds)

@@ -10,12 +10,12 @@ from timeline.db import db
 from timeline.domain import Event, Status, Subject
 from timeline.services import revisions
 from timeline.services.events import edits as event_edits
-from timeline.services.events.edits import EditRejected
+from timeline.services.events.edits import EditRejected, SlugTaken
 from timeline.services.events.schema import from_plain
-from timeline.services.imports.writer import free_slug
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.admin import bp
 from timeline.web.admin.event_form import DATE_HINT, EventForm, event_form, kind_choices
+from timeline.web.lookups import event_or_404
 from timeline.web.security import admin_required
 
 
@@ -72,16 +72,13 @@ def _submit(form: EventForm, event: Event | None):
 
 
 def _new_slug(form: EventForm) -> str | None:
-    """The slug typed (None, with the error at the field, when another event holds it), or
-    one made from the title."""
-    typed = (form.slug.data or "").strip()
-    if not typed:
-        return free_slug(db.session, form.title.data)
-    holder = event_edits.get_any_event(db.session, typed)
-    if holder is not None:
-        form.slug.errors = [f"The address /events/{typed} is taken by “{holder.title}”."]
+    """The slug typed, or one made from the title; None, with the error at the field, when
+    another event holds the one typed."""
+    try:
+        return event_edits.new_slug(db.session, (form.slug.data or "").strip(), form.title.data)
+    except SlugTaken as exc:
+        form.slug.errors = [str(exc)]
         return None
-    return typed
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -92,16 +89,9 @@ def event_new():
     return _submit(form, None)
 
 
-def _event_or_404(slug: str) -> Event:
-    event = event_edits.get_any_event(db.session, slug)
-    if event is None:
-        abort(404, description=f"There is no event {slug!r}.")
-    return event
-
-
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 def event_edit(slug: str):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     form = _form(event)
     if request.method == "GET":
         return _render(form, event, [])
@@ -111,7 +101,7 @@ def event_edit(slug: str):
 @bp.post("/events/<slug>/publish")
 @admin_required
 def event_publish(slug: str):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     event_edits.set_status(db.session, event, Status.PUBLISHED, current_user)
     db.session.commit()
     flash(f"“{event.title}” is published.")
@@ -121,7 +111,7 @@ def event_publish(slug: str):
 @bp.post("/events/<slug>/withdraw")
 @admin_required
 def event_withdraw(slug: str):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     event_edits.set_status(db.session, event, Status.DRAFT, current_user)
     db.session.commit()
     flash(f"“{event.title}” is withdrawn to the drafts.")
@@ -131,7 +121,7 @@ def event_withdraw(slug: str):
 @bp.post("/events/<slug>/delete")
 @admin_required
 def event_delete(slug: str):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     title = event.title
     event_edits.delete(db.session, event, current_user)
     db.session.commit()
@@ -141,7 +131,7 @@ def event_delete(slug: str):
 
 @bp.get("/events/<slug>/history")
 def event_history(slug: str):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     history = revisions.history(db.session, Subject.EVENT, event.id)
     return render_template(
         "admin/history.html", name=event.title, slug=event.slug, history=history,
@@ -152,7 +142,7 @@ def event_history(slug: str):
 @bp.post("/events/<slug>/restore/<int:revision_id>")
 @admin_required
 def event_restore(slug: str, revision_id: int):
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     revision = revisions.revision_of(db.session, Subject.EVENT, event.id, revision_id)
     if revision is None:
         abort(404, description="That revision is not one of this event's.")

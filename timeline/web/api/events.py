@@ -197,7 +197,7 @@ def actors():
     if errors:
         raise BadParameters(errors)
     after = request.args.get("after", "").strip()[:100] or None
-    page = actor_service.list_actors(db.session, q, kinds, after, limit)
+    page = actor_service.actor_page(db.session, q, kinds, after, limit)
     next_url = view_url("api.actors", external=True, after=page.next) if page.next else None
     return jsonify(actors=[actor_json(a, n) for a, n in page.rows], next=next_url)
 

@@ -24,15 +24,22 @@ from timeline.domain import Event, User
 from timeline.services.accounts import tokens as api_tokens
 from timeline.services.events import edits as event_edits
 from timeline.services.events.body import Checked, check_body
-from timeline.services.events.edits import EditRejected
+from timeline.services.events.edits import EditRejected, SlugTaken
 from timeline.services.events.queries import find_actor_by_name
-from timeline.services.events.schema import EXAMPLE, REQUIRED, body_shape, plain, record_of
+from timeline.services.events.schema import (
+    EXAMPLE,
+    REQUIRED,
+    EventRecord,
+    body_shape,
+    plain,
+    record_of,
+)
 from timeline.services.imports.documents import Problem
-from timeline.services.imports.writer import free_slug
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.api.openapi import documented
 from timeline.web.api.shapes import EventShape, error_json, event_json
 from timeline.web.errors import ApiError
+from timeline.web.lookups import event_or_404
 from timeline.web.security import csrf
 
 FIX = "some fields need correcting: see error.fields"
@@ -107,19 +114,6 @@ def _problems(problems: list[Problem]) -> dict[str, str]:
     return found
 
 
-def _new_slug(checked: Checked) -> str:
-    """The slug sent, or one made from the title; a slug another event holds is a 400."""
-    assert checked.record is not None
-    typed = checked.record.slug
-    if not typed:
-        return free_slug(db.session, checked.record.title)
-    holder = event_edits.get_any_event(db.session, typed)
-    if holder is not None:
-        taken = f"The address /events/{typed} is taken by “{holder.title}”."
-        raise ApiError(400, FIX, {"slug": taken})
-    return typed
-
-
 def _checked(body: dict[str, Any]) -> Checked:
     """The body read against the event contract; a 400 naming every bad field."""
     vocabulary = load_vocabulary(db.session)
@@ -139,7 +133,7 @@ def _write(user: User, body: dict, event: Event | None) -> Event:
     if checked.publish and not user.is_admin:
         raise ApiError(403, "Only an admin may publish.")
     assert checked.record is not None
-    record = replace(checked.record, slug=event.slug if event else _new_slug(checked))
+    record = replace(checked.record, slug=event.slug if event else _new_slug(checked.record))
     warnings = event_edits.likely_duplicates(db.session, record, event.id if event else None)
     if warnings and not checked.confirmed:
         found = " ".join(warnings)
@@ -162,11 +156,12 @@ def _stored(event: Event) -> dict[str, Any]:
     return plain(record_of(event))
 
 
-def _event_or_404(slug: str) -> Event:
-    event = event_edits.get_any_event(db.session, slug)
-    if event is None:
-        raise ApiError(404, f"there is no event {slug!r}, draft or published")
-    return event
+def _new_slug(record: EventRecord) -> str:
+    """The slug sent, or one made from the title; a slug another event holds is a 400."""
+    try:
+        return event_edits.new_slug(db.session, record.slug, record.title)
+    except SlugTaken as exc:
+        raise ApiError(400, FIX, {"slug": str(exc)}) from None
 
 
 def _saved(event: Event, status: int = 200):
@@ -194,7 +189,7 @@ def update_event(user: User, slug: str):
     """Change an event, draft or published: the fields sent replace the stored ones, the rest
     stay. As with the editors' form, the result is a draft unless an admin sends "status":
     "published", and a likely duplicate is a 409 unless "confirm_duplicate" is true."""
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     body = _body()
     if body.get("slug") not in (None, event.slug):
         raise ApiError(400, FIX, {"slug": "an event's address does not change"})
@@ -208,6 +203,6 @@ def delete_event(user: User, slug: str):
     """Delete an event, draft or published (admins only); its history stays."""
     if not user.is_admin:
         raise ApiError(403, "Only an admin may delete an event.")
-    event_edits.delete(db.session, _event_or_404(slug), user)
+    event_edits.delete(db.session, event_or_404(slug), user)
     db.session.commit()
     return "", 204
