@@ -6,46 +6,32 @@
 For each size, a migrated, seeded SQLite file with N synthetic events, made as
 bench/timeline_page.py makes its own and kept under instance/bench/ by size and schema revision
 (a million events take a few minutes, once). Then, one target at a time so that none takes
-CPU from another on the two cores:
-
-- ours: the project's app under gunicorn, 2 sync workers;
-- bare: bench/bare_api.py (Flask + SQLAlchemy Core, the same SQL) under the same gunicorn;
-- datasette: `datasette serve` on the same file, suggested facets off, the FTS table set in its
-  metadata, `_nocount=1` on each URL (our API counts nothing), other settings as shipped.
+CPU from another on the two cores, each of the targets in bench/api_targets.py: ours (with
+and without the answers it keeps), the bare endpoint, and Datasette.
 
 Each target first answers every URL of the mix sequentially (a status other than 200, or a page
 without rows, stops the run; each page 2 comes from its page 1's next link), then wrk drives it
 from its own process: one thread, a fixed number of connections, a short warm-up and a fixed
 duration, rotating through the mix (category + window, actor, search, page 2 by cursor, four
 URLs each). Prints requests per second and p50/p99 latency, the ratios the targets are set in,
-and each kind's median time alone.
+and each kind's median time alone; `--explain` prints the query plans instead
+(bench/query_plans.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import shutil
-import signal
-import socket
-import statistics
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
 
 from alembic.script import ScriptDirectory
-from bare_api import page_query
-from sqlalchemy import create_engine, func, select, text
+from api_targets import Query, Target, check, serving, targets
+from query_plans import explain
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.engine import Engine
 from synthetic import ACTORS, CATEGORIES, COMMON_WORD, LINKS
 from timeline_page import prepare
@@ -53,10 +39,7 @@ from timeline_page import prepare
 from timeline import create_app
 from timeline.config import PROJECT_ROOT
 
-BIN = Path(sys.executable).parent
-PAGE = 50
 WARM_UP_SECONDS = 3
-SEQUENTIAL_REPEAT = 5  # timed requests per URL in the check pass, after one untimed
 # Quarters that hold events at any size (the synthetic years run from 2015 to 2026).
 WINDOWS = (("2024-01-01", "2024-03-31"), ("2023-04-01", "2023-06-30"),
            ("2025-07-01", "2025-09-30"), ("2022-10-01", "2022-12-31"))  # fmt: skip
@@ -79,15 +62,6 @@ function done(s, latency)
     latency:percentile(99) / 1e3, e.connect + e.read + e.write + e.status + e.timeout))
 end
 """
-
-
-@dataclass(frozen=True, slots=True)
-class Query:
-    """One URL of the mix, as our API's parameters; `page_two_of` points at a page 1."""
-
-    kind: str
-    params: dict[str, str] = field(default_factory=dict)
-    page_two_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,170 +127,6 @@ def mix(path: Path) -> list[Query]:
     queries += [Query("search", {"q": word}) for word in WORDS]
     engine.dispose()
     return queries + [Query("page 2", page_two_of=i) for i in PAGE_TWO_OF]
-
-
-# --- the three targets --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """How to start a server on a database, address it, and read its pages."""
-
-    name: str
-    command: Callable[[Path, int], list[str]]
-    url: Callable[[Path, Query], str]
-    rows_key: str
-    next_key: str
-    env: dict[str, str] = field(default_factory=dict)
-
-
-def gunicorn(app: str, port: int, *options: str) -> list[str]:
-    return [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-            "--log-level", "warning", *options, app]  # fmt: skip
-
-
-def ours_command(path: Path, port: int) -> list[str]:
-    return gunicorn("timeline:create_app()", port)
-
-
-def ours_env(path: Path) -> dict[str, str]:
-    # A limiter would answer 429 to a load test, which measures something else.
-    return {"TIMELINE_DATABASE_URL": f"sqlite:///{path}", "TIMELINE_SECRET_KEY": "bench",
-            "TIMELINE_RATELIMIT_ENABLED": "false"}  # fmt: skip
-
-
-def bare_command(path: Path, port: int) -> list[str]:
-    return gunicorn(
-        f"bare_api:create_app({str(path)!r})", port, "--chdir", str(Path(__file__).parent)
-    )
-
-
-def api_url(_path: Path, query: Query) -> str:
-    return f"/api/events?{urlencode(query.params)}"
-
-
-def datasette_command(path: Path, port: int) -> list[str]:
-    return [str(BIN / "datasette"), "serve", str(path), "--host", "127.0.0.1", "--port",
-            str(port), "--metadata", str(datasette_metadata(path)),
-            "--setting", "suggest_facets", "off"]  # fmt: skip
-
-
-def datasette_metadata(path: Path) -> Path:
-    """The FTS table Datasette's `_search` should use for events (the rowid is events.id)."""
-    tables = {"events": {"fts_table": "events_fts", "fts_pk": "id"}}
-    written = path.with_suffix(".datasette.json")
-    written.write_text(json.dumps({"databases": {path.stem: {"tables": tables}}}))
-    return written
-
-
-def datasette_url(path: Path, query: Query) -> str:
-    """Datasette's table filters for our parameters: same rows, sorted by start then id."""
-    p = query.params
-    args = {"status": "published", "_sort": "starts_on", "_size": PAGE, "_nocount": 1}
-    if "category" in p:
-        args |= {"category": p["category"], "starts_on__lte": p["to"], "ends_on__gte": p["from"]}
-    if "actor" in p:
-        args["_where"] = (
-            "id in (select event_id from event_actors where actor_id = "
-            f"(select id from actors where slug = '{p['actor']}'))"
-        )
-    if "q" in p:
-        args["_search"] = p["q"]
-    return f"/{path.stem}/events.json?{urlencode(args)}"
-
-
-def targets(path: Path) -> list[Target]:
-    return [
-        Target("ours", ours_command, api_url, "events", "next", ours_env(path)),
-        # The same app keeping no answers: every request runs its queries.
-        Target(
-            "ours-no-kept",
-            ours_command,
-            api_url,
-            "events",
-            "next",
-            ours_env(path) | {"TIMELINE_API_ANSWERS_KEPT": "0"},
-        ),
-        Target("bare", bare_command, api_url, "events", "next"),
-        Target("datasette", datasette_command, datasette_url, "rows", "next_url"),
-    ]
-
-
-# --- serving and checking -----------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def serving(target: Target, path: Path, log: Path) -> Iterator[tuple[str, int]]:
-    """The target running on a free port until the block ends; yields its base URL and its
-    process group (the server and every worker it forks)."""
-    port = free_port()
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            target.command(path, port), cwd=PROJECT_ROOT, stdout=out, stderr=subprocess.STDOUT,
-            env=os.environ | target.env, start_new_session=True,
-        )  # fmt: skip
-    try:
-        wait_until_listening(server, port, log)
-        yield f"http://127.0.0.1:{port}", server.pid
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)  # the server and the workers it forked
-        server.wait(timeout=30)
-
-
-def wait_until_listening(server: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped ({server.returncode}):\n{log.read_text()}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"nothing listens on port {port} after 60 s:\n{log.read_text()}")
-
-
-def fetch(base: str, path: str) -> tuple[float, dict]:
-    """GET one URL: seconds taken and the JSON body; stops the run on any status but 200."""
-    started = time.perf_counter()
-    try:
-        with urllib.request.urlopen(base + path, timeout=60) as response:
-            body = response.read()
-    except urllib.error.HTTPError as error:
-        raise SystemExit(f"{base}{path} answered {error.code}:\n{error.read()[:500]!r}") from None
-    return time.perf_counter() - started, json.loads(body)
-
-
-def check(target: Target, base: str, path: Path, queries: list[Query]) -> tuple[list, list, dict]:
-    """Every URL of the mix answered with rows: the paths, rows on each, each kind's median ms."""
-    paths, rows, samples = [], [], defaultdict(list)
-    for query in queries:
-        if query.page_two_of is None:
-            url = target.url(path, query)
-        else:
-            url = next_page(target, base, paths[query.page_two_of])
-        _, body = fetch(base, url)
-        if not body.get(target.rows_key):
-            raise SystemExit(f"{target.name}: no rows at {url}:\n{json.dumps(body)[:500]}")
-        for _ in range(SEQUENTIAL_REPEAT):
-            samples[query.kind].append(fetch(base, url)[0] * 1000)
-        paths.append(url)
-        rows.append(len(body[target.rows_key]))
-    return paths, rows, {kind: statistics.median(ms) for kind, ms in samples.items()}
-
-
-def next_page(target: Target, base: str, first_page: str) -> str:
-    link = fetch(base, first_page)[1].get(target.next_key)
-    if not link:
-        raise SystemExit(f"{target.name}: no next page after {first_page}")
-    parts = urlsplit(link)
-    return f"{parts.path}?{parts.query}"
 
 
 # --- driving with wrk ---------------------------------------------------------------------
@@ -448,46 +258,6 @@ def print_alone(results: dict[int, dict[str, Outcome]]) -> None:
         counts = {name: o.rows for name, o in found.items()}
         if len({tuple(rows) for rows in counts.values()}) > 1:
             print(f"| {size:,} | rows per URL differ | {counts} |")
-
-
-def explain(path: Path, queries: list[Query]) -> None:
-    """SQLite's plan for each kind's page query (the bare endpoint writes the same SQL text as
-    ours), with the time the query alone takes for each URL of that kind."""
-    engine = create_engine(f"sqlite:///{path}")
-    by_kind: dict[str, list[dict[str, str]]] = defaultdict(list)
-    with engine.connect() as conn:
-        for query in queries:
-            if query.page_two_of is None:
-                by_kind[query.kind].append(query.params)
-            else:
-                by_kind[query.kind].append(page_two(conn, queries[query.page_two_of].params))
-        for kind, params in by_kind.items():
-            print_plan(conn, kind, params)
-    engine.dispose()
-
-
-def page_two(conn, params: dict[str, str]) -> dict[str, str]:
-    """The parameters of page 2, with the cursor the bare endpoint would put in `next`."""
-    sql, bound = page_query(conn, params, PAGE)
-    last = conn.execute(text(sql), bound).mappings().all()[PAGE - 1]
-    token = f"{last['starts_on']}|{last['ends_on']}|{last['id']}".encode()
-    return params | {"cursor": base64.urlsafe_b64encode(token).decode()}
-
-
-def print_plan(conn, kind: str, urls: list[dict[str, str]]) -> None:
-    sql, bound = page_query(conn, urls[0], PAGE)
-    print(f"\n### {kind}\n\n{sql}\n")
-    for row in conn.execute(text("EXPLAIN QUERY PLAN " + sql), bound):
-        print(f"    {row[-1]}")
-    print()
-    for params in urls:
-        sql, bound = page_query(conn, params, PAGE)
-        took = []
-        for _ in range(4):  # the first reads the pages in; the fastest of the rest counts
-            started = time.perf_counter()
-            conn.execute(text(sql), bound).all()
-            took.append((time.perf_counter() - started) * 1000)
-        print(f"    {min(took[1:]):6.1f} ms  {urlencode(params)}")
 
 
 def parse_args() -> argparse.Namespace:

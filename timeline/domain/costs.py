@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline.db import Base, intpk, name, slug
 
-PARTIAL_DATE = "length({col}) IN (4, 7, 10)"
+PARTIAL_DATE_CHECK = "length({col}) IN (4, 7, 10)"
 
 
 def _positive(*columns: str) -> list[CheckConstraint]:
@@ -61,7 +61,7 @@ class GpuPrice(Base):
 
     __tablename__ = "gpu_prices"
     __table_args__ = (
-        CheckConstraint(PARTIAL_DATE.format(col="observed"), name="observed_partial_date"),
+        CheckConstraint(PARTIAL_DATE_CHECK.format(col="observed"), name="observed_partial_date"),
         CheckConstraint(
             "usd_low IS NOT NULL OR usd_typical IS NOT NULL OR usd_high IS NOT NULL",
             name="some_price",
@@ -145,7 +145,7 @@ class ApiPrice(Base):
     __tablename__ = "api_prices"
     __table_args__ = (
         *_positive("usd_per_second", "width", "height"),
-        CheckConstraint(PARTIAL_DATE.format(col="observed"), name="observed_partial_date"),
+        CheckConstraint(PARTIAL_DATE_CHECK.format(col="observed"), name="observed_partial_date"),
         UniqueConstraint("provider", "product", "resolution", "observed"),
     )
 
@@ -167,7 +167,7 @@ class LlmPrice(Base):
     __tablename__ = "llm_prices"
     __table_args__ = (
         *_positive("usd_per_1k_input", "usd_per_1k_output"),
-        CheckConstraint(PARTIAL_DATE.format(col="observed"), name="observed_partial_date"),
+        CheckConstraint(PARTIAL_DATE_CHECK.format(col="observed"), name="observed_partial_date"),
     )
 
     id: Mapped[intpk]
@@ -183,7 +183,7 @@ class Scenario(Base):
 
     __tablename__ = "scenarios"
     __table_args__ = (
-        CheckConstraint(PARTIAL_DATE.format(col="observed"), name="observed_partial_date"),
+        CheckConstraint(PARTIAL_DATE_CHECK.format(col="observed"), name="observed_partial_date"),
         CheckConstraint("bound IN ('about', 'at_least', 'at_most')", name="bound_known"),
         CheckConstraint(
             "usd_per_video_minute IS NOT NULL OR gpu_hours_per_video_minute IS NOT NULL"

@@ -16,11 +16,11 @@ from timeline.costmodel.compute import (
     side_problem,
 )
 from timeline.costmodel.hardware import Precision
-from timeline.dates import DateError, PartialDate
+from timeline.dates import PartialDate
 from timeline.services.costs.calculator import CostRequest
 from timeline.services.costs.data import CostData
 from timeline.web.api.openapi import Param
-from timeline.web.event_params import PARTIAL_DATE, BadParameters
+from timeline.web.event_params import PARTIAL_DATE, BadParameters, date_parameter
 
 ARCH_FIELDS = ("params", "layers", "hidden", "vae_t", "vae_s", "patch_t", "patch_s")
 # What the calculator page shows before anyone asks: the calibration model on one H100.
@@ -80,11 +80,18 @@ class _Reader:
         self.args = args
         self.errors: dict[str, str] = {}
 
-    def text(self, key: str) -> str | None:
+    @staticmethod
+    def _described(key: str) -> str:
         if key not in COST_PARAMETERS:
             raise KeyError(f"{key!r} is read but not described in COST_PARAMS")
-        value = (self.args.get(key) or "").strip()
+        return key
+
+    def text(self, key: str) -> str | None:
+        value = (self.args.get(self._described(key)) or "").strip()
         return value or None
+
+    def date(self, key: str) -> PartialDate | None:
+        return date_parameter(self.args, self._described(key), self.errors)
 
     def number(self, key: str) -> float | None:
         """The value, a whole number if COST_PARAMS types it "integer"."""
@@ -189,13 +196,9 @@ def _hardware(read: _Reader, data: CostData) -> tuple[str | None, int | None, Pr
 
 def _extras(read: _Reader) -> dict:
     mfu = read.number("mfu")
-    day = None
-    if (text := read.text("date")) is not None:
-        try:
-            day = PartialDate.parse(text).earliest
-        except DateError as exc:
-            read.errors["date"] = str(exc)
-    return {"mfu": mfu, "price_per_gpu_hour": read.number("price_per_gpu_hour"), "day": day}
+    day = read.date("date")
+    price = read.number("price_per_gpu_hour")
+    return {"mfu": mfu, "price_per_gpu_hour": price, "day": day.earliest if day else None}
 
 
 def cost_request(args: Mapping[str, str], data: CostData) -> CostRequest:

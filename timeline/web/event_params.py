@@ -7,28 +7,24 @@ them: from, to, category, actor, kind, q, status, plus limit and cursor for page
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 from flask import request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from timeline.dates import DateError, PartialDate
+from timeline.dates import PartialDate
 from timeline.domain import Actor, Status
 from timeline.services.events import queries as event_service
 from timeline.services.events.filtering import EventFilter
-from timeline.services.events.ordering import (
-    CHRONOLOGICAL,
-    SORTABLE,
-    Cursor,
-    CursorError,
-    Ordering,
-    SortError,
-)
+from timeline.services.events.ordering import CHRONOLOGICAL, SORTABLE, Cursor, Ordering
 from timeline.services.events.queries import EventQuery
-from timeline.services.events.search import SearchError, SearchQuery
+from timeline.services.events.search import SearchQuery
 from timeline.services.vocabulary import Vocabulary
 from timeline.web.api.openapi import Param
 
+T = TypeVar("T")
 MAX_ACTORS = 10
 PARTIAL_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
 FILTER_PARAMS = (
@@ -58,15 +54,24 @@ class BadParameters(Exception):
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
 
 
-def _date(args: MultiDict, key: str, errors: dict[str, str]) -> PartialDate | None:
-    text = args.get(key, "").strip()
+def parsed_parameter(
+    args: Mapping[str, str], key: str, parse: Callable[[str], T], errors: dict[str, str]
+) -> T | None:
+    """A parameter as `parse` reads it, None when blank; when `parse` refuses it (a ValueError
+    such as DateError, in words for the reader), None and its message in `errors[key]`."""
+    text = (args.get(key) or "").strip()
     if not text:
         return None
     try:
-        return PartialDate.parse(text)
-    except DateError as exc:
+        return parse(text)
+    except ValueError as exc:
         errors[key] = str(exc)
         return None
+
+
+def date_parameter(args: Mapping[str, str], key: str, errors: dict[str, str]) -> PartialDate | None:
+    """A year, month or day (`from`, `to`, `as_of`, `date`), read the same way everywhere."""
+    return parsed_parameter(args, key, PartialDate.parse, errors)
 
 
 def _values(args: MultiDict, key: str) -> list[str]:
@@ -95,17 +100,6 @@ def _actors(session: Session, args: MultiDict, errors: dict[str, str]) -> tuple[
     return tuple(dict.fromkeys(a for a in found.values() if a is not None))
 
 
-def _search(args: MultiDict, errors: dict[str, str]) -> SearchQuery | None:
-    typed = args.get("q", "").strip()
-    if not typed:
-        return None
-    try:
-        return SearchQuery.parse(typed)
-    except SearchError as exc:
-        errors["q"] = str(exc)
-        return None
-
-
 def _status(args: MultiDict, errors: dict[str, str]) -> Status:
     typed = args.get("status", "").strip()
     if typed and typed != Status.PUBLISHED:
@@ -126,7 +120,7 @@ def event_filter(session: Session, args: MultiDict, vocabulary: Vocabulary) -> E
     """The filter the query string asks for; raises BadParameters naming every bad one."""
     errors = _nul_characters(args)
     args = MultiDict([(k, v) for k, v in args.items(multi=True) if k not in errors])
-    first, last = _date(args, "from", errors), _date(args, "to", errors)
+    first, last = date_parameter(args, "from", errors), date_parameter(args, "to", errors)
     if first and last and last.latest < first.earliest:
         errors["to"] = f"{last} is before 'from' ({first})"
     where = EventFilter(
@@ -135,7 +129,7 @@ def event_filter(session: Session, args: MultiDict, vocabulary: Vocabulary) -> E
         categories=_choices(args, "category", vocabulary.categories, errors),
         actors=_actors(session, args, errors),
         kinds=_choices(args, "kind", vocabulary.kinds, errors),
-        search=_search(args, errors),
+        search=parsed_parameter(args, "q", SearchQuery.parse, errors),
         status=_status(args, errors),
     )
     if errors:
@@ -153,24 +147,6 @@ def page_size(args: MultiDict, default: int, ceiling: int, errors: dict[str, str
     return int(text)
 
 
-def _order(args: MultiDict, errors: dict[str, str]) -> Ordering:
-    text = args.get("sort", "").strip()
-    try:
-        return Ordering.parse(text) if text else CHRONOLOGICAL
-    except SortError as exc:
-        errors["sort"] = str(exc)
-        return CHRONOLOGICAL
-
-
-def _cursor(args: MultiDict, order: Ordering, errors: dict[str, str]) -> Cursor | None:
-    text = args.get("cursor", "").strip()
-    try:
-        return order.read(text) if text else None
-    except CursorError as exc:
-        errors["cursor"] = str(exc)
-        return None
-
-
 def event_query(
     session: Session, args: MultiDict, vocabulary: Vocabulary, default_limit: int, max_limit: int
 ) -> EventQuery:
@@ -181,8 +157,8 @@ def event_query(
     except BadParameters as exc:
         errors, where = exc.fields, EventFilter()
     limit = page_size(args, default_limit, max_limit, errors)
-    order = _order(args, errors)
-    cursor = _cursor(args, order, errors) if "sort" not in errors else None
+    order = parsed_parameter(args, "sort", Ordering.parse, errors) or CHRONOLOGICAL
+    cursor = parsed_parameter(args, "cursor", order.read, errors) if "sort" not in errors else None
     if errors:
         raise BadParameters(errors)
     return EventQuery(where, limit, cursor, order)

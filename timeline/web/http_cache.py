@@ -17,10 +17,9 @@ from collections import OrderedDict
 from importlib import metadata
 
 from flask import Flask, Response, current_app, g, request
-from sqlalchemy import select
 
 from timeline.db import db
-from timeline.domain import DataVersion
+from timeline.services.data_versions import data_versions
 
 
 def _is_read() -> bool:
@@ -35,8 +34,7 @@ def _release() -> str:
 
 
 def _validators() -> tuple[str, dt.datetime]:
-    rows = db.session.execute(select(DataVersion.name, DataVersion.version, DataVersion.changed_at))
-    versions = sorted(rows)
+    versions = data_versions(db.session)
     state = "|".join(
         [current_app.config["RELEASE"], dt.date.today().isoformat(), request.full_path,
          *(f"{name}={version}" for name, version, _ in versions)]

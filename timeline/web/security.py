@@ -14,6 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from timeline.db import db
 from timeline.domain.accounts import User
+from timeline.services.accounts.users import get_user
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -52,7 +53,7 @@ def _limit_api(app: Flask) -> None:
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return get_user(db.session, int(user_id)) if user_id.isdigit() else None
 
 
 def admin_required(view: Callable) -> Callable:

@@ -55,7 +55,7 @@ def revoke(session: Session, user: User, token_id: int, now: dt.datetime | None 
     return True
 
 
-def authenticate(session: Session, secret: str, now: dt.datetime | None = None) -> User | None:
+def user_for_token(session: Session, secret: str, now: dt.datetime | None = None) -> User | None:
     """The account a live token's secret stands for, or None, noting when it was used.
 
     The lookup is by the secret's hash, so no comparison ever runs on the secret itself and

@@ -1,7 +1,7 @@
 """Editing the cost model's reference rows by hand: GPU rental prices, observed API prices and
 scenarios.
 
-A row is checked by the very rules `flask import-costs` applies (services.costdata), then by
+A row is checked by the very rules `flask import-costs` applies (services.costs.reference), then by
 what the cost pages need to keep working: a price to convert at, complete pairs of inputs, a
 GPU's last prices kept while the projection or a scenario relies on them. Messages read like
 the importer's ("must be above zero, got -1.0"), keyed by the field they are about.
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 from timeline.dates import PartialDate
 from timeline.domain.costs import ApiPrice, Gpu, GpuPrice, Scenario, VideoModel
 from timeline.services.costs.data import BACKTEST_AS_OF, REFERENCE_GPU
-from timeline.services.costs.reference import SECTIONS, Section, check_document
+from timeline.services.costs.reference import SECTIONS, Section, check_cost_document
 from timeline.services.imports.checks import url_problem
 from timeline.services.imports.documents import ImportRejected
 
@@ -142,7 +142,7 @@ def _import_check(
             record[name] = value
     known = {kind: {slug for slug, _ in options(session, kind)} for kind in REFERENCES}
     try:
-        checked = check_document(spec.name, {spec.name: [record]}, known)
+        checked = check_cost_document(spec.name, {spec.name: [record]}, known)
     except ImportRejected as exc:
         found: Problems = {}
         for problem in exc.problems:

@@ -182,7 +182,7 @@ def _check_record(record: _Record, section: Section, known: dict[str, set[str]])
         )
 
 
-def check_document(name: str, document: Any, known: dict[str, set[str]]) -> dict[str, list]:
+def check_cost_document(name: str, document: Any, known: dict[str, set[str]]) -> dict[str, list]:
     """Every section's checked records; raises ImportRejected listing every problem."""
     if not isinstance(document, dict) or not set(document) <= _TOP_LEVEL:
         expected = ", ".join(s.name for s in SECTIONS)
@@ -253,7 +253,7 @@ def _apply(session: Session, section: Section, record: _Record, resolve: Callabl
 
 def load_costs(session: Session, path: Path) -> CostReport:
     """Check the whole file, then apply it in the caller's transaction."""
-    checked = check_document(str(path), read_document(path), _known_slugs(session))
+    checked = check_cost_document(str(path), read_document(path), _known_slugs(session))
     report = CostReport()
     resolve = _Resolver(session)
     for section in SECTIONS:

@@ -1,6 +1,6 @@
 """Admin pages for the cost model's reference data: GPU rental prices, observed API prices and
 scenarios. Editors add and change rows, only an admin deletes one; every row is checked by the
-rules `flask import-costs` applies (see services.cost_edits), each problem shown at its field.
+rules `flask import-costs` applies (see services.costs.edits), each problem shown at its field.
 """
 
 from __future__ import annotations

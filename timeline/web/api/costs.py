@@ -9,14 +9,13 @@ from typing_extensions import TypedDict  # pydantic describes only this one befo
 
 from timeline.costmodel.compute import CostInputError
 from timeline.costmodel.prices import NoPrice
-from timeline.dates import DateError, PartialDate
 from timeline.db import db
 from timeline.services.costs.calculator import evaluate
 from timeline.services.costs.data import BACKTEST_AS_OF, CostData
-from timeline.web.api import cost_shapes
+from timeline.web.api import cost_shapes, reference_shapes
 from timeline.web.api.openapi import Param, documented
 from timeline.web.cost_params import COST_PARAMS, cost_request
-from timeline.web.event_params import PARTIAL_DATE, BadParameters
+from timeline.web.event_params import PARTIAL_DATE, BadParameters, date_parameter
 
 bp = Blueprint("api_costs", __name__, url_prefix="/api")
 
@@ -32,12 +31,12 @@ class ScenarioList(TypedDict):
     """Every claim in the order they are listed, and every pair of wall-time claims on
     different GPUs, slower GPU first."""
 
-    scenarios: list[cost_shapes.ScenarioShape]
-    consistency: list[cost_shapes.ConsistencyShape]
+    scenarios: list[reference_shapes.ScenarioShape]
+    consistency: list[reference_shapes.ConsistencyShape]
 
 
 class OneScenario(TypedDict):
-    scenario: cost_shapes.ScenarioShape
+    scenario: reference_shapes.ScenarioShape
 
 
 class ProjectionReport(cost_shapes.ProjectionShape):
@@ -49,19 +48,19 @@ class ProjectionReport(cost_shapes.ProjectionShape):
 
 
 class GpuList(TypedDict):
-    gpus: list[cost_shapes.GpuShape]
+    gpus: list[reference_shapes.GpuShape]
 
 
 class PriceLists(TypedDict):
-    api_prices: list[cost_shapes.ApiPriceShape]
-    llm_prices: list[cost_shapes.LlmPriceShape]
+    api_prices: list[reference_shapes.ApiPriceShape]
+    llm_prices: list[reference_shapes.LlmPriceShape]
 
 
 class RunList(TypedDict):
     """The measured runs, and the overhead factor the calibration runs set (1 without any)."""
 
     overhead: float
-    runs: list[cost_shapes.RunShape]
+    runs: list[reference_shapes.RunShape]
 
 
 @bp.get("/cost")
@@ -82,8 +81,8 @@ def scenarios():
     """Every published claim, restated in common units, with what the model implies."""
     data = CostData(db.session)
     body: ScenarioList = {
-        "scenarios": [cost_shapes.scenario_json(view) for view in data.scenarios()],
-        "consistency": [cost_shapes.consistency_json(check) for check in data.consistencies()],
+        "scenarios": [reference_shapes.scenario_json(view) for view in data.scenarios()],
+        "consistency": [reference_shapes.consistency_json(check) for check in data.consistencies()],
     }
     return jsonify(body)
 
@@ -96,18 +95,16 @@ def scenario(slug: str):
     row = next((r for r in data.scenario_rows if r.slug == slug), None)
     if row is None:
         abort(404, description=f"no scenario {slug!r}")
-    body: OneScenario = {"scenario": cost_shapes.scenario_json(data.scenario(row))}
+    body: OneScenario = {"scenario": reference_shapes.scenario_json(data.scenario(row))}
     return jsonify(body)
 
 
 def _as_of() -> dt.date | None:
-    text = request.args.get(AS_OF.name, "").strip()
-    if not text:
-        return None
-    try:
-        return PartialDate.parse(text).latest
-    except DateError as exc:
-        raise BadParameters({AS_OF.name: str(exc)}) from None
+    errors: dict[str, str] = {}
+    day = date_parameter(request.args, AS_OF.name, errors)
+    if errors:
+        raise BadParameters(errors)
+    return day.latest if day else None
 
 
 @bp.get("/projections")
@@ -137,7 +134,7 @@ def gpus():
     body: GpuList = {"gpus": []}
     for row in data.gpu_rows:
         trend = data.prices.trend(row.slug) if row.prices else None
-        body["gpus"].append(cost_shapes.gpu_json(row, trend))
+        body["gpus"].append(reference_shapes.gpu_json(row, trend))
     return jsonify(body)
 
 
@@ -147,8 +144,8 @@ def prices():
     """Observed list prices for generated video, and the LLM prices the seed's ratio uses."""
     data = CostData(db.session)
     body: PriceLists = {
-        "api_prices": [cost_shapes.api_price_json(row) for row in data.api_rows],
-        "llm_prices": [cost_shapes.llm_price_json(row) for row in data.llm_rows],
+        "api_prices": [reference_shapes.api_price_json(row) for row in data.api_rows],
+        "llm_prices": [reference_shapes.llm_price_json(row) for row in data.llm_rows],
     }
     return jsonify(body)
 
@@ -160,6 +157,6 @@ def runs():
     data = CostData(db.session)
     body: RunList = {
         "overhead": data.overhead,
-        "runs": [cost_shapes.run_json(c) for c in data.validation()],
+        "runs": [reference_shapes.run_json(c) for c in data.validation()],
     }
     return jsonify(body)

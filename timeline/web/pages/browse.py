@@ -20,7 +20,7 @@ from timeline.web.api.shapes import event_linked_data
 from timeline.web.charts.cost_chart import TimeAxis
 from timeline.web.charts.timeline_chart import DRAW_LIMIT, TimelineChart, drawing
 from timeline.web.event_params import BadParameters, event_query
-from timeline.web.pages.timeline_view import lane_labels, timeline_view, window
+from timeline.web.pages.timeline_view import lane_labels, shown_window, timeline_view
 
 bp = Blueprint("pages", __name__)
 
@@ -104,6 +104,6 @@ def _actor_chart(
     if not 0 < count <= DRAW_LIMIT:
         return None
     where = EventFilter(actors=(actor,))
-    span = window(session, EventQuery(where), today)
+    span = shown_window(session, EventQuery(where), today)
     drawn = timeline_service.drawn_events(session, where, LaneBy.CATEGORY, DRAW_LIMIT)
     return drawing(TimeAxis(*span), lane_labels(vocabulary, LaneBy.CATEGORY), drawn, today)

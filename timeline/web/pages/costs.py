@@ -8,13 +8,12 @@ import datetime as dt
 from flask import Blueprint, render_template, request
 
 from timeline.costmodel.compute import CostInputError
-from timeline.dates import DateError, PartialDate
 from timeline.db import db
 from timeline.services.costs.calculator import CostResult, evaluate
 from timeline.services.costs.data import CostData
 from timeline.web.charts.cost_chart import Observation, cost_chart
 from timeline.web.cost_params import PAGE_DEFAULTS, cost_request
-from timeline.web.event_params import BadParameters
+from timeline.web.event_params import BadParameters, date_parameter
 
 bp = Blueprint("costs", __name__)
 
@@ -58,18 +57,10 @@ def observations(data: CostData, scenarios, page: str = "") -> list[Observation]
 def chart_window(data: CostData) -> tuple[dt.date, dt.date, dict[str, str]]:
     """The chart's window from `from` and `to`, defaulting to the first data point and 2030."""
     errors: dict[str, str] = {}
-    first = data.assumptions.start
-    last = CHART_END
-    for key in ("from", "to"):
-        text = request.args.get(key, "").strip()
-        if not text:
-            continue
-        try:
-            parsed = PartialDate.parse(text)
-        except DateError as exc:
-            errors[key] = str(exc)
-            continue
-        first, last = (parsed.earliest, last) if key == "from" else (first, parsed.latest)
+    asked_from = date_parameter(request.args, "from", errors)
+    asked_to = date_parameter(request.args, "to", errors)
+    first = asked_from.earliest if asked_from else data.assumptions.start
+    last = asked_to.latest if asked_to else CHART_END
     if last <= first:
         errors["to"] = "the window must end after it starts"
         first, last = data.assumptions.start, CHART_END

@@ -88,7 +88,9 @@ def _shifted(day: dt.date, by: dt.timedelta) -> dt.date | None:
         return None
 
 
-def window(session: Session, query: EventQuery, today: dt.date) -> tuple[dt.date, dt.date] | None:
+def shown_window(
+    session: Session, query: EventQuery, today: dt.date
+) -> tuple[dt.date, dt.date] | None:
     """The window asked for; where `from` or `to` is left out, the matching events' extent,
     widened to whole months (or whole years over long spans) so the axis starts on a tick.
     None when an open window holds no event."""
@@ -173,7 +175,7 @@ def timeline_view(
 ) -> TimelineView:
     """Everything the timeline page shows for one query."""
     query = replace(query, where=resolved(session, query.where))
-    span = window(session, query, today)
+    span = shown_window(session, query, today)
     buckets = _category_buckets(session, query, lane_by, span)
     counted = facets(session, query.where, vocabulary, by_category=_lane_totals(buckets))
     if counted.total > DRAW_LIMIT and query.limit == DRAW_LIMIT:

@@ -1,0 +1,16 @@
+"""The counters every write moves: what tells a reader's cached answer from a stale one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from timeline.domain import DataVersion
+
+
+def data_versions(session: Session) -> list[tuple[str, int, dt.datetime]]:
+    """Each body of data's name, version and when it last changed, in order of name."""
+    statement = select(DataVersion.name, DataVersion.version, DataVersion.changed_at)
+    return sorted(tuple(row) for row in session.execute(statement))
