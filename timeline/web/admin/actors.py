@@ -12,7 +12,6 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from timeline.db import db
 from timeline.domain import Actor, Subject
-from timeline.services import revisions
 from timeline.services.actors import edits as actor_edits
 from timeline.services.actors import queries as actor_queries
 from timeline.services.actors.edits import MergePreview
@@ -23,6 +22,7 @@ from timeline.services.events import queries as event_service
 from timeline.services.fields import name_slug, url_problem
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.admin import bp
+from timeline.web.admin.history import history_page, restored, revision_or_404
 from timeline.web.security import admin_required
 
 MAX_ALIASES, MAX_NAME = 50, 200
@@ -173,28 +173,16 @@ def actor_edit(slug: str):
 @bp.get("/actors/<slug>/history")
 def actor_history(slug: str):
     actor = _actor_or_404(slug)
-    history = revisions.history(db.session, Subject.ACTOR, actor.id)
-    return render_template(
-        "admin/history.html", name=actor.name, slug=actor.slug, history=history,
-        edit_endpoint="admin.actor_edit", restore_endpoint="admin.actor_restore",
-    )  # fmt: skip
+    return history_page(Subject.ACTOR, actor.id, actor.name, actor.slug)
 
 
 @bp.post("/actors/<slug>/restore/<int:revision_id>")
 @admin_required
 def actor_restore(slug: str, revision_id: int):
     actor = _actor_or_404(slug)
-    revision = revisions.revision_of(db.session, Subject.ACTOR, actor.id, revision_id)
-    if revision is None:
-        abort(404, description="That revision is not one of this actor's.")
+    revision = revision_or_404(Subject.ACTOR, actor.id, revision_id)
     problems = actor_edits.restore(db.session, actor, revision, current_user)
-    if problems:
-        db.session.rollback()
-        flash("That revision cannot be restored: " + " ".join(problems))
-    else:
-        db.session.commit()
-        flash(f"Revision {revision_id} is restored.")
-    return redirect(url_for("admin.actor_history", slug=slug))
+    return restored(Subject.ACTOR, slug, revision_id, " ".join(problems))
 
 
 def _render_merge(form: MergeForm, merged: Actor, preview: MergePreview | None = None):

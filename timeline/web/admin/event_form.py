@@ -27,17 +27,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from timeline.domain.events import ROLE_MEANINGS
+from timeline.services.events import schema
 from timeline.services.events.body import check_body
-from timeline.services.events.schema import (
-    LIMITS,
-    MAX_ACTORS,
-    MAX_NAME,
-    MAX_PUBLISHER,
-    MAX_SOURCE_TITLE,
-    MAX_SOURCES,
-    MAX_URL,
-    EventRecord,
-)
+from timeline.services.events.schema import EventRecord
 from timeline.services.imports.documents import Problem
 
 DATE_HINT = "2024, 2024-03 or 2024-03-25: the precision follows what you type."
@@ -50,7 +42,9 @@ def _limit(longest: int, **more: Any) -> dict[str, Any]:
 
 
 class ActorRow(Form):
-    name = StringField("Actor", render_kw=_limit(MAX_NAME, list="actor-names", autocomplete="off"))
+    name = StringField(
+        "Actor", render_kw=_limit(schema.MAX_NAME, list="actor-names", autocomplete="off")
+    )
     role = SelectField(
         "Role",
         choices=[SelectChoice(r.value, f"{r.value}: {m}") for r, m in ROLE_MEANINGS.items()],
@@ -60,23 +54,23 @@ class ActorRow(Form):
 
 
 class SourceRow(Form):
-    url = StringField("URL", render_kw=_limit(MAX_URL))
-    title = StringField("Page title", render_kw=_limit(MAX_SOURCE_TITLE))
-    publisher = StringField("Publisher", render_kw=_limit(MAX_PUBLISHER))
+    url = StringField("URL", render_kw=_limit(schema.MAX_URL))
+    title = StringField("Page title", render_kw=_limit(schema.MAX_SOURCE_TITLE))
+    publisher = StringField("Publisher", render_kw=_limit(schema.MAX_PUBLISHER))
     published = StringField("Published")
 
 
 class EventForm(FlaskForm):
-    title = StringField("Title", render_kw=_limit(LIMITS["title"], required=True))
-    slug = StringField("Address (slug)", render_kw=_limit(LIMITS["slug"]))
-    summary = TextAreaField("Summary", render_kw=_limit(LIMITS["summary"]))
+    title = StringField("Title", render_kw=_limit(schema.LIMITS["title"], required=True))
+    slug = StringField("Address (slug)", render_kw=_limit(schema.LIMITS["slug"]))
+    summary = TextAreaField("Summary", render_kw=_limit(schema.LIMITS["summary"]))
     category = SelectField("Category", validate_choice=False, render_kw={"required": True})
     start = StringField("Start", render_kw={"required": True})
     end = StringField("End")
     ongoing = BooleanField("Ongoing (no end yet)")
     notes = TextAreaField("Notes on the dates or sources")
-    actors = FieldList(FormField(ActorRow), min_entries=2, max_entries=MAX_ACTORS)
-    sources = FieldList(FormField(SourceRow), min_entries=1, max_entries=MAX_SOURCES)
+    actors = FieldList(FormField(ActorRow), min_entries=2, max_entries=schema.MAX_ACTORS)
+    sources = FieldList(FormField(SourceRow), min_entries=1, max_entries=schema.MAX_SOURCES)
     add_actor = SubmitField("Add another actor")
     add_source = SubmitField("Add another source")
     save_anyway = BooleanField("It is not a duplicate: save anyway")
@@ -129,10 +123,10 @@ class EventForm(FlaskForm):
 
     def growing(self) -> bool:
         """True when the submit only asked for another row, and grows the list."""
-        if self.add_actor.data and len(self.actors) < MAX_ACTORS:
+        if self.add_actor.data and len(self.actors) < schema.MAX_ACTORS:
             self.actors.append_entry()
             return True
-        if self.add_source.data and len(self.sources) < MAX_SOURCES:
+        if self.add_source.data and len(self.sources) < schema.MAX_SOURCES:
             self.sources.append_entry()
             return True
         return False

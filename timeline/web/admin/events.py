@@ -8,13 +8,13 @@ from flask_login import current_user
 
 from timeline.db import db
 from timeline.domain import Event, Status, Subject
-from timeline.services import revisions
 from timeline.services.events import edits as event_edits
 from timeline.services.events.edits import EditRejected, SlugTaken
 from timeline.services.events.schema import from_plain
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.admin import bp
 from timeline.web.admin.event_form import DATE_HINT, EventForm, event_form, kind_choices
+from timeline.web.admin.history import history_page, restored, revision_or_404
 from timeline.web.lookups import event_or_404
 from timeline.web.security import admin_required
 
@@ -98,23 +98,25 @@ def event_edit(slug: str):
     return _submit(form, event)
 
 
+def _set_status(slug: str, status: Status, done: str) -> Event:
+    event = event_or_404(slug)
+    event_edits.set_status(db.session, event, status, current_user)
+    db.session.commit()
+    flash(f"“{event.title}” {done}.")
+    return event
+
+
 @bp.post("/events/<slug>/publish")
 @admin_required
 def event_publish(slug: str):
-    event = event_or_404(slug)
-    event_edits.set_status(db.session, event, Status.PUBLISHED, current_user)
-    db.session.commit()
-    flash(f"“{event.title}” is published.")
+    _set_status(slug, Status.PUBLISHED, "is published")
     return redirect(url_for("admin.dashboard"))
 
 
 @bp.post("/events/<slug>/withdraw")
 @admin_required
 def event_withdraw(slug: str):
-    event = event_or_404(slug)
-    event_edits.set_status(db.session, event, Status.DRAFT, current_user)
-    db.session.commit()
-    flash(f"“{event.title}” is withdrawn to the drafts.")
+    _set_status(slug, Status.DRAFT, "is withdrawn to the drafts")
     return redirect(url_for("admin.event_edit", slug=slug))
 
 
@@ -132,28 +134,19 @@ def event_delete(slug: str):
 @bp.get("/events/<slug>/history")
 def event_history(slug: str):
     event = event_or_404(slug)
-    history = revisions.history(db.session, Subject.EVENT, event.id)
-    return render_template(
-        "admin/history.html", name=event.title, slug=event.slug, history=history,
-        edit_endpoint="admin.event_edit", restore_endpoint="admin.event_restore",
-    )  # fmt: skip
+    return history_page(Subject.EVENT, event.id, event.title, event.slug)
 
 
 @bp.post("/events/<slug>/restore/<int:revision_id>")
 @admin_required
 def event_restore(slug: str, revision_id: int):
     event = event_or_404(slug)
-    revision = revisions.revision_of(db.session, Subject.EVENT, event.id, revision_id)
-    if revision is None:
-        abort(404, description="That revision is not one of this event's.")
+    revision = revision_or_404(Subject.EVENT, event.id, revision_id)
     record = from_plain(revision.snapshot, event.slug)
     publish = revision.snapshot.get("status") == Status.PUBLISHED.value
     try:
         event_edits.save(db.session, record, current_user, publish, action="restore")
     except EditRejected as exc:
-        db.session.rollback()
-        flash("That revision cannot be restored: " + "; ".join(p.message for p in exc.problems))
-        return redirect(url_for("admin.event_history", slug=slug))
-    db.session.commit()
-    flash(f"Revision {revision_id} is restored.")
-    return redirect(url_for("admin.event_history", slug=slug))
+        refusal = "; ".join(problem.message for problem in exc.problems)
+        return restored(Subject.EVENT, slug, revision_id, refusal)
+    return restored(Subject.EVENT, slug, revision_id, None)
