@@ -10,8 +10,8 @@ from tests.conftest import csrf_token
 from tests.factories import make_actor, make_event
 from timeline.domain import ApiToken, Event, Revision, Role, User
 from timeline.services.accounts import tokens as api_tokens
-from timeline.web.api.writes import EventChanges, EventInput
 from timeline.web.api.openapi import Schemas, describe
+from timeline.web.api.writes import EventChanges, EventInput
 
 EVENT = {
     "title": "Northlight signs AI dubbing deal",

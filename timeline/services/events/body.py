@@ -16,6 +16,8 @@ from timeline.dates import DateError, PartialDate, span_of
 from timeline.domain.events import Role
 from timeline.services.events.schema import (
     CONTROLS,
+    DEFAULTS,
+    FREE_TEXTS,
     LIMITS,
     MAX_ACTORS,
     MAX_NAME,
@@ -23,7 +25,7 @@ from timeline.services.events.schema import (
     MAX_SOURCE_TITLE,
     MAX_SOURCES,
     MAX_URL,
-    WIRE,
+    TEXTS,
     WIRE_NAMES,
     ActorLink,
     Citation,
@@ -32,7 +34,6 @@ from timeline.services.events.schema import (
 from timeline.services.fields import url_problem
 
 FIELDS = {*WIRE_NAMES, *CONTROLS}
-TEXTS = tuple(f.name for f in WIRE if f.metadata["given"] in (str, str | None))
 ACTOR_FIELDS = ("slug", "name", "kind", "role")
 SOURCE_FIELDS = ("url", "title", "publisher", "published")
 SOURCE_LIMITS = {"url": MAX_URL, "title": MAX_SOURCE_TITLE, "publisher": MAX_PUBLISHER}
@@ -230,8 +231,9 @@ def check_body(
         return Checked(None, publish, confirmed, errors)
     record = EventRecord(
         slug=values["slug"].strip() or None, title=values["title"].strip(),
-        summary=values["summary"], category=values["category"], start=values["start"].strip(),
-        end=values["end"].strip() or None, ongoing=ongoing, notes=values["notes"].strip() or None,
+        category=values["category"], start=values["start"].strip(),
+        end=values["end"].strip() or None, ongoing=ongoing,
         actors=[link for link in links if link.name], sources=citations,
+        **{name: values[name].strip() or DEFAULTS[name] for name in FREE_TEXTS},
     )  # fmt: skip
     return Checked(record, publish, confirmed)

@@ -123,6 +123,11 @@ REQUIRED = ("title", "category", "start")  # what a new event cannot do without
 WIRE = tuple(f for f in dataclasses.fields(EventRecord) if "given" in f.metadata)
 WIRE_NAMES = tuple(f.name for f in WIRE)
 LIMITS = {f.name: f.metadata["limit"] for f in WIRE if f.metadata["limit"]}
+TEXTS = tuple(f.name for f in WIRE if f.metadata["given"] in (str, str | None))
+# Texts with no rule beyond their length, read alike from a file, a form or a body (stripped,
+# and blank for their default): a field added to the contract as text is one of these.
+FREE_TEXTS = tuple(n for n in TEXTS if n not in ("slug", "title", "category", "start", "end"))
+DEFAULTS = {f.name: f.default for f in WIRE if f.default is not dataclasses.MISSING}
 # What a body asks beyond the event's fields.
 CONTROLS: dict[str, Any] = {
     "status": Literal["draft", "published"],

@@ -15,6 +15,8 @@ from timeline.dates import DateError, PartialDate, Precision, Span, span_of
 from timeline.domain.events import Role
 from timeline.services.actors.schema import ACTOR_WIRE, ActorRecord
 from timeline.services.events.schema import (
+    DEFAULTS,
+    FREE_TEXTS,
     LIMITS,
     WIRE_NAMES,
     ActorLink,
@@ -205,14 +207,15 @@ def check_event(
     slug = c.slug()
     span = check_span(c)
     category = c.required_choice("category", vocab.categories)
-    summary, notes = c.text("summary") or "", c.text("notes")
+    texts = {name: c.text(name, limit=LIMITS.get(name)) for name in FREE_TEXTS}
     actors, sources = check_links(c, vocab.kinds), check_sources(c)
     if c.problems:
         return None, c.problems
     record = EventRecord(
         index=index, slug=slug, title=title, start=str(span.start),
         end=str(span.end) if span.end else None, ongoing=span.ongoing, category=category,
-        summary=summary, actors=actors, sources=sources, notes=notes,
+        actors=actors, sources=sources,
+        **{name: value or DEFAULTS[name] for name, value in texts.items()},
     )  # fmt: skip
     return record, c.unknown_fields(EVENT_FIELDS)
 

@@ -98,8 +98,7 @@ class EventForm(FlaskForm):
 
     def _body(self) -> dict[str, Any]:
         """The fields as a JSON body gives them."""
-        texts = ("title", "slug", "summary", "category", "start", "end", "notes")
-        body: dict[str, Any] = {name: self[name].data for name in texts}
+        body: dict[str, Any] = {name: self[name].data for name in schema.TEXTS}
         body["ongoing"] = bool(self.ongoing.data)
         body["actors"] = [
             {"name": row.name.data, "role": row.role.data, "kind": row.kind.data or None}
@@ -147,6 +146,18 @@ class EventForm(FlaskForm):
             else:
                 target = getattr(self, name, None) or self.title
                 target.errors = [*target.errors, problem.message]
+
+
+def _lay_out_contract_texts(form: type[EventForm]) -> None:
+    """A text field of the contract the form does not lay out itself gets a text box, named
+    after the field, so a field added to the contract is on the form (its template places it)."""
+    for name in schema.TEXTS:
+        if not hasattr(form, name):
+            label = name.replace("_", " ").capitalize()
+            setattr(form, name, StringField(label, render_kw=_limit(schema.LIMITS.get(name, 0))))
+
+
+_lay_out_contract_texts(EventForm)
 
 
 def event_form(categories: dict[str, str], kinds: dict[str, str], **kwargs) -> EventForm:

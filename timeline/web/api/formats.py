@@ -1,6 +1,6 @@
 """The filtered events view in other tools' formats: iCalendar, Atom and TimelineJS 3.
 
-These functions only convert: the views in `web/api_exports.py` parse the query string, ask
+These functions only convert: the views in `web/api/exports.py` parse the query string, ask
 the services for the events and send what comes out of here.
 """
 

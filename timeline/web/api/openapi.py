@@ -3,7 +3,7 @@
 Each API view carries a `Doc` (set by `@documented`): the parameters its parser reads and the
 typed shape it answers with. The document walks the URL map, so a route cannot be served
 without being described, and the response schemas come from the same TypedDicts that
-`web/shapes.py` builds its answers as.
+`web/api/shapes.py` builds its answers as.
 """
 
 from __future__ import annotations

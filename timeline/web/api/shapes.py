@@ -1,4 +1,5 @@
-"""The JSON shapes of the events API, defined once (the cost model's are in cost_shapes.py)."""
+"""The JSON shapes of the events API: an event's derived from the event contract
+(services/events/schema.py); the cost model's are in cost_shapes.py and reference_shapes.py."""
 
 from __future__ import annotations
 
