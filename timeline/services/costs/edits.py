@@ -23,7 +23,7 @@ from timeline.dates import PartialDate
 from timeline.domain.costs import ApiPrice, Gpu, GpuPrice, Scenario, VideoModel
 from timeline.services.costs.data import BACKTEST_AS_OF, REFERENCE_GPU
 from timeline.services.costs.reference import SECTIONS, Section, check_cost_document
-from timeline.services.imports.checks import url_problem
+from timeline.services.fields import url_problem
 from timeline.services.imports.documents import ImportRejected
 
 EDITABLE = {s.name: s for s in SECTIONS if s.name in ("gpu_prices", "api_prices", "scenarios")}
