@@ -220,6 +220,17 @@ def test_every_problem_is_listed_not_just_the_first(runner, write_file):
     assert "2 problem(s)" in result.output
 
 
+def test_a_new_actor_without_a_kind_is_listed_with_every_other_problem(runner, session, write_file):
+    records = yaml.safe_load(NEW_EVENTS)
+    records[0]["category"] = "gossip"
+    records[1]["actors"] = [{"name": "An Actor Nobody Has Met"}]
+    result = import_(runner, write_file("kindless.yaml", yaml.safe_dump(records)))
+    assert "record 1" in result.output and "unknown value 'gossip'" in result.output
+    assert "'An Actor Nobody Has Met' is a new actor: give its 'kind'" in result.output
+    assert "2 problem(s)" in result.output and result.exit_code != 0
+    assert count(session, Event) == count(session, Actor) == 0
+
+
 def test_two_records_for_one_event_are_refused(runner, write_file):
     records = yaml.safe_load(NEW_EVENTS)
     records.append(dict(records[0]))
