@@ -1,17 +1,22 @@
 """Fixtures: one migrated database per run (SQLite, or PostgreSQL when
-TIMELINE_TEST_DATABASE_URL is set), emptied before every test."""
+TIMELINE_TEST_DATABASE_URL is set), seeded once. Each test runs inside one transaction that is
+rolled back at its end, and starts with no data unless it asks for the seed."""
 
 from __future__ import annotations
 
 import contextvars
 import os
 import re
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
+from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import delete, text
+from sqlalchemy import Engine, create_engine, delete, event, make_url, select, text
 
 from timeline import create_app
 from timeline.config import database_url
@@ -35,9 +40,62 @@ from timeline.domain import (
     UserRole,
     VideoModel,
 )
+from timeline.services.accounts import users
+from timeline.web.http_cache import Answers
 
 DATA_TABLES = (Revision, LoginAttempt, ApiToken, User, EventActor, Source, ActorAlias, Event, Actor)
 COST_TABLES = (Scenario, MeasuredRun, GpuPrice, ApiPrice, LlmPrice, VideoModel, Gpu)
+# What a path parameter names, by the collection before it: /events/<slug> is an event's slug,
+# /admin/users/<int:id> a user's id.
+NAMED_BY = {"events": Event, "actors": Actor, "scenarios": Scenario, "users": User,
+            "gpu-prices": GpuPrice, "api-prices": ApiPrice}  # fmt: skip
+# Views that answer only a question asked in the query string, with one they answer.
+ASKED = {"/api/cost": "?model=wan2.1-14b&gpu=h800-sxm&width=1280&height=720&frames=81"}
+
+
+class Databases:
+    """Databases beside the shared one, for code that must commit for real (a live server's
+    threads, migrations down and up): SQLite files in a temporary folder, or PostgreSQL
+    databases named after the shared one, all dropped at the end of the run."""
+
+    def __init__(self, shared: str, folder: Path):
+        self.shared, self.folder = make_url(database_url(shared)), folder
+        self.made: set[str] = set()
+
+    def empty(self, name: str) -> str:
+        """A new database with nothing in it."""
+        return self._make(name, "")
+
+    def copy(self, source: str, name: str) -> str:
+        """A new database holding what `source` holds; nothing may be connected to `source`."""
+        if self.shared.get_backend_name() == "sqlite":
+            target = self._make(name, "")
+            read = closing(sqlite3.connect(make_url(source).database))
+            write = closing(sqlite3.connect(make_url(target).database))
+            with read as original, write as copy:
+                original.backup(copy)
+            return target
+        return self._make(name, f' TEMPLATE "{make_url(source).database}"')
+
+    def drop_all(self) -> None:
+        for name in self.made:
+            self._server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def _make(self, name: str, template: str) -> str:
+        if self.shared.get_backend_name() == "sqlite":
+            return f"sqlite:///{self.folder / f'{name}.sqlite3'}"
+        full = f"{self.shared.database}_{name}"
+        self._server(f'DROP DATABASE IF EXISTS "{full}" WITH (FORCE)')
+        self._server(f'CREATE DATABASE "{full}"{template}')
+        self.made.add(full)
+        return self.shared.set(database=full).render_as_string(hide_password=False)
+
+    def _server(self, statement: str) -> None:
+        """Run a statement outside any transaction, connected to the server's own database."""
+        engine = create_engine(self.shared.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -46,14 +104,19 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = os.environ.get("TIMELINE_TEST_DATABASE_URL")
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    from sqlalchemy import create_engine
-
     engine = create_engine(database_url(url))
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def databases(database: str, tmp_path_factory: pytest.TempPathFactory):
+    made = Databases(database, tmp_path_factory.mktemp("databases"))
+    yield made
+    made.drop_all()
 
 
 class IsolatedClient(FlaskClient):
@@ -70,29 +133,83 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-@pytest.fixture(scope="session")
-def app(database: str, tmp_path_factory: pytest.TempPathFactory):
+def make_app(url: str, instance: Path) -> Flask:
+    """The application as the tests configure it, on the database at `url`."""
     app = create_app(
         {
             "TESTING": True,
-            "DATABASE_URL": database,
+            "DATABASE_URL": url,
             "SECRET_KEY": "test-only-key",
             "SERVER_NAME": "timeline.test",
             "RATELIMIT_ENABLED": False,  # tests/test_api_cache.py checks the limit on its own app
         }
     )
-    app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    app.instance_path = str(instance)
     app.test_client_class = IsolatedClient
+    return app
+
+
+def _sqlite_savepoints(engine: Engine) -> None:
+    """pysqlite opens transactions late and on its own terms, which breaks SAVEPOINT; SQLAlchemy's
+    documented recipe takes transaction control over: no driver BEGIN, an explicit one instead."""
+    event.listen(engine, "connect", lambda dbapi, _record: setattr(dbapi, "isolation_level", None))
+    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
+
+
+@pytest.fixture(scope="session")
+def app(database: str, tmp_path_factory: pytest.TempPathFactory):
+    app = make_app(database, tmp_path_factory.mktemp("instance"))
     with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _sqlite_savepoints(db.engine)
         upgrade()
+    # A session bound to a connection already in a transaction (see `connection`) works in a
+    # savepoint: its commit releases it, its rollback returns to it, the transaction stays open.
+    db.session.session_factory.configure(join_transaction_mode="create_savepoint")
     yield app
     with app.app_context():
         db.engine.dispose()  # close pooled connections before the interpreter collects them
 
 
+@pytest.fixture(scope="session")
+def seed(app):
+    """The project's own seed data, loaded once per run the way a user loads it, and committed."""
+    result = app.test_cli_runner().invoke(args=["seed"])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def seeded(seed):
+    """The seed data, for this test to read and change: its changes are rolled back after it."""
+    return seed
+
+
 @pytest.fixture(autouse=True)
-def _empty_tables(app):
-    """Every test starts with the migrated schema, its vocabularies, and no data."""
+def connection(app, request: pytest.FixtureRequest):
+    """One connection per test, in a transaction rolled back at its end. Every session the app
+    opens (one per request or command, each in its own application context) is handed this
+    connection and joins the transaction through a savepoint, so a test's commits are real to
+    the test and gone after it. A test that does not ask for `seeded` starts with no data."""
+    with app.app_context():
+        engines, engine = db.engines, db.engine
+    connection = engine.connect()
+    outer = connection.begin()
+    engines[None] = connection  # Flask-SQLAlchemy's get_bind hands out the default engine
+    # Kept answers are known by data versions, which repeat once a test's writes are undone.
+    app.extensions["answers"] = Answers(app.config["API_ANSWERS_KEPT"])
+    try:
+        if "seeded" not in request.fixturenames:
+            _empty_tables(app)
+        yield connection
+    finally:
+        engines[None] = engine
+        outer.rollback()
+        connection.close()
+
+
+def _empty_tables(app) -> None:
+    """Leave the migrated schema and its vocabularies, and no data."""
     with app.app_context():
         for table in DATA_TABLES + COST_TABLES:
             db.session.execute(delete(table))
@@ -117,14 +234,6 @@ def runner(app):
 
 
 @pytest.fixture
-def seeded(runner):
-    """The project's own seed data, loaded the way a user loads it."""
-    result = runner.invoke(args=["seed"])
-    assert result.exit_code == 0, result.output
-    return result
-
-
-@pytest.fixture
 def write_file(tmp_path: Path):
     """Write a text file for the importer and return its path."""
 
@@ -134,6 +243,33 @@ def write_file(tmp_path: Path):
         return path
 
     return write
+
+
+def addresses(app, session, method: str, under: str = "/") -> list[str]:
+    """The URL of every view answering `method` under a path, each path parameter filled from
+    the database (the id or slug of the first row it names) and a question added if needed."""
+
+    def filled(rule) -> str:
+        def value(parameter: re.Match) -> str:
+            collection = rule.rule[: parameter.start()].rstrip("/").rsplit("/", 1)[-1]
+            model = NAMED_BY[collection]
+            column = model.id if parameter.group(1) == "int" else model.slug
+            found = session.scalars(select(column).order_by(model.id)).first()
+            assert found is not None, f"no {model.__name__} for {rule.rule}"
+            return str(found)
+
+        path = re.sub(r"<(?:(\w+):)?\w+>", value, rule.rule)
+        return path + ASKED.get(path, "")
+
+    rules = [rule for rule in app.url_map.iter_rules() if rule.rule.startswith(under)]
+    return sorted(filled(r) for r in rules if method in r.methods and r.endpoint != "static")
+
+
+def slugs(client, url: str) -> list[str]:
+    """The slugs of the events a JSON listing answers with, in its order."""
+    response = client.get(url)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return [e["slug"] for e in response.get_json()["events"]]
 
 
 PASSWORD = "correct horse battery staple"
@@ -153,15 +289,27 @@ def log_in(client, username: str, password: str = PASSWORD):
     return client.post("/login", data=data)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashes():
+    """Argon2id at its least cost. The library's defaults spend a quarter of a second and 64 MiB
+    on every hash and every login: the point in production, and only waiting in tests."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "HASHER", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        yield
+
+
+def make_accounts(session) -> dict[str, User]:
+    """An editor and an admin, with PASSWORD, committed."""
+    editor = users.create_user(session, "edna", PASSWORD, UserRole.EDITOR)
+    admin = users.create_user(session, "ada", PASSWORD, UserRole.ADMIN)
+    session.commit()
+    return {"editor": editor, "admin": admin}
+
+
 @pytest.fixture
 def accounts(session):
     """An editor and an admin, with PASSWORD."""
-    from timeline.services.accounts.users import create_user
-
-    editor = create_user(session, "edna", PASSWORD, UserRole.EDITOR)
-    admin = create_user(session, "ada", PASSWORD, UserRole.ADMIN)
-    session.commit()
-    return {"editor": editor, "admin": admin}
+    return make_accounts(session)
 
 
 @pytest.fixture

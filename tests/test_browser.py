@@ -9,6 +9,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
+from tests.conftest import PASSWORD, make_accounts, make_app
+from timeline.db import db
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 # Chromium's own background traffic is refused on a closed network; these flags keep it quiet.
@@ -20,16 +23,46 @@ CHROMIUM_ARGS = [
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture
+def connection():
+    """These tests run the site on a database of its own (see `site`), not in the shared
+    database's transaction: the server answers from its own threads."""
+
+
 @pytest.fixture(scope="module")
-def live_server(app):
-    """The application on a real HTTP port, in a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    app.config["SERVER_NAME"] = f"127.0.0.1:{server.server_port}"
+def seeded_copy(app, seed, database, databases) -> str:
+    """A copy of the seeded shared database, taken once."""
+    with app.app_context():
+        db.engine.dispose()  # PostgreSQL copies only a database nobody is connected to
+    return databases.copy(database, "browser")
+
+
+@pytest.fixture
+def site(seeded_copy, databases, tmp_path):
+    """The application on a fresh copy of the seed data that it commits to for real."""
+    site = make_app(databases.copy(seeded_copy, "site"), tmp_path)
+    yield site
+    with site.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def accounts(site):
+    """An editor and an admin, with PASSWORD, on the site's database."""
+    with site.app_context():
+        return make_accounts(db.session)
+
+
+@pytest.fixture
+def live_server(site):
+    """The site on a real HTTP port, in a thread."""
+    server = make_server("127.0.0.1", 0, site, threaded=True)
+    site.config["SERVER_NAME"] = f"127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-    app.config["SERVER_NAME"] = "timeline.test"
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +89,7 @@ def shot(page, name: str) -> None:
     page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=False)
 
 
-def test_read_filter_open_and_follow_the_json(seeded, live_server, page):
+def test_read_filter_open_and_follow_the_json(live_server, page):
     page.goto(live_server + "/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Generative AI in film and television"
@@ -83,7 +116,7 @@ def test_read_filter_open_and_follow_the_json(seeded, live_server, page):
     assert body["event"]["start"] == "2023-07-14" and body["event"]["end"] == "2023-11-09"
 
 
-def test_a_bad_date_shows_its_message_at_the_field(seeded, live_server, page):
+def test_a_bad_date_shows_its_message_at_the_field(live_server, page):
     page.goto(live_server + "/")
     page.get_by_label("From", exact=True).fill("2024-02-30")
     page.get_by_role("button", name="Show events").click()
@@ -93,7 +126,7 @@ def test_a_bad_date_shows_its_message_at_the_field(seeded, live_server, page):
     shot(page, "timeline-bad-date")
 
 
-def test_an_actor_page_from_an_event(seeded, live_server, page):
+def test_an_actor_page_from_an_event(live_server, page):
     page.goto(live_server + "/events/writers-guild-of-america-strike")
     page.get_by_role("link", name="Writers Guild of America West").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Writers Guild of America West")
@@ -101,7 +134,7 @@ def test_an_actor_page_from_an_event(seeded, live_server, page):
     shot(page, "actor")
 
 
-def test_cost_calculator_answers_in_a_shareable_url(seeded, live_server, page):
+def test_cost_calculator_answers_in_a_shareable_url(live_server, page):
     page.goto(f"{live_server}/cost")
     chart = page.get_by_role("group", name="Cost of one minute of generated video, 2023–2030")
     expect(chart).to_be_visible()
@@ -116,7 +149,7 @@ def test_cost_calculator_answers_in_a_shareable_url(seeded, live_server, page):
     assert body["inputs"]["gpu"] == "a100-sxm" and body["inputs"]["gpus"] == 8
 
 
-def test_cost_calculator_shows_a_bad_width_at_the_field(seeded, live_server, page):
+def test_cost_calculator_shows_a_bad_width_at_the_field(live_server, page):
     page.goto(f"{live_server}/cost")
     page.get_by_label("Width (px)").fill("1000")
     page.get_by_role("button", name="Calculate").click()
@@ -126,7 +159,7 @@ def test_cost_calculator_shows_a_bad_width_at_the_field(seeded, live_server, pag
     shot(page, "cost-bad-width")
 
 
-def test_a_claim_on_the_chart_leads_to_its_row(seeded, live_server, page):
+def test_a_claim_on_the_chart_leads_to_its_row(live_server, page):
     page.goto(f"{live_server}/cost")
     page.locator("svg.cost-chart a[href='#scenario-factorial-funds']").click()
     expect(page).to_have_url(re.compile(r"#scenario-factorial-funds$"))
@@ -139,7 +172,7 @@ def marks(page) -> list[str]:
     )
 
 
-def test_filter_the_drawing_by_category_and_window_then_open_an_event(seeded, live_server, page):
+def test_filter_the_drawing_by_category_and_window_then_open_an_event(live_server, page):
     page.goto(live_server + "/")
     everything = marks(page)
     assert len(everything) == 50
@@ -173,7 +206,7 @@ def test_filter_the_drawing_by_category_and_window_then_open_an_event(seeded, li
     assert {"/events/" + e["slug"] for e in body["events"]} == set(marks_in_window)
 
 
-def test_a_search_narrows_the_drawing_and_the_list(seeded, live_server, page):
+def test_a_search_narrows_the_drawing_and_the_list(live_server, page):
     page.goto(live_server + "/")
     page.get_by_label("Search", exact=True).fill('"Sora 2"')
     page.get_by_label("Search", exact=True).press("Enter")
@@ -200,12 +233,12 @@ def serious_violations(page) -> list[str]:
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)
-def test_axe_finds_nothing_serious(seeded, live_server, page, path):
+def test_axe_finds_nothing_serious(live_server, page, path):
     page.goto(live_server + path)
     assert serious_violations(page) == []
 
 
-def test_axe_finds_nothing_serious_on_the_editors_pages(seeded, accounts, live_server, page):
+def test_axe_finds_nothing_serious_on_the_editors_pages(accounts, live_server, page):
     log_in_as(page, live_server, "ada")
     for path in (
         "/admin/",
@@ -216,7 +249,7 @@ def test_axe_finds_nothing_serious_on_the_editors_pages(seeded, accounts, live_s
         assert serious_violations(page) == [], path
 
 
-def test_keyboard_zoom_and_tooltips(seeded, live_server, page):
+def test_keyboard_zoom_and_tooltips(live_server, page):
     page.goto(live_server + "/?from=2023&to=2023")
     page.locator("body").press("+")
     expect(page).to_have_url(re.compile(r"from=2023-04-0[12]&to=2023-10-0[12]"))
@@ -229,8 +262,6 @@ def test_keyboard_zoom_and_tooltips(seeded, live_server, page):
 
 
 def log_in_as(page, live_server: str, username: str) -> None:
-    from tests.conftest import PASSWORD
-
     page.goto(live_server + "/login")
     page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
@@ -238,7 +269,7 @@ def log_in_as(page, live_server: str, username: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Review queue")
 
 
-def test_an_editor_adds_an_event_and_an_admin_publishes_it(seeded, accounts, live_server, browser):
+def test_an_editor_adds_an_event_and_an_admin_publishes_it(accounts, live_server, browser):
     editor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in_as(editor, live_server, "edna")
     editor.get_by_role("link", name="New event").click()
