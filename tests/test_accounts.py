@@ -2,6 +2,7 @@
 
 import re
 
+from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from tests.conftest import PASSWORD, csrf_token, log_in
@@ -73,12 +74,14 @@ def test_login_only_returns_to_a_path_on_this_site(app, accounts):
     assert response.location.endswith("/admin/")
 
 
-def test_create_user_reads_the_password_from_stdin(runner, session):
-    result = runner.invoke(args=["create-user", "ana", "--role", "admin"], input=PASSWORD + "\\n")
+def test_create_user_reads_the_password_from_stdin(app, runner, session):
+    typed = f"{PASSWORD}\nthe next line is not part of it\n"
+    result = runner.invoke(args=["create-user", "ana", "--role", "admin"], input=typed)
     assert result.exit_code == 0, result.output
-    user = session.query(User).filter_by(username="ana").one()
+    user = session.scalars(select(User).where(User.username == "ana")).one()
     assert user.is_admin
-    short = runner.invoke(args=["create-user", "bo"], input="short\\n")
+    assert log_in(app.test_client(), "ana", PASSWORD).status_code == 302
+    short = runner.invoke(args=["create-user", "bo"], input="short\n")
     assert short.exit_code != 0 and "at least 12 characters" in short.output
 
 

@@ -27,7 +27,9 @@ CHECKS = [
 def _operations() -> list[tuple[str, str]]:
     """Every described operation, known when tests are collected (the document needs no
     database), so each gets its own test and its own report."""
-    described = document(create_app({"DATABASE_URL": "sqlite://"}), "http://timeline.test")
+    # A key given, so that building this app writes no secret_key into the instance folder.
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "collection-only"})
+    described = document(app, "http://timeline.test")
     return [(m.upper(), path) for path, methods in described["paths"].items() for m in methods]
 
 
