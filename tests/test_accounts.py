@@ -1,6 +1,8 @@
 """Accounts, logins, sessions, CSRF and roles."""
 
 import re
+import subprocess
+import sys
 
 from sqlalchemy import select
 from werkzeug.routing import Rule
@@ -13,6 +15,17 @@ from timeline.services.accounts.users import FAILURES_ALLOWED
 def test_passwords_are_stored_as_argon2id_hashes(accounts):
     stored = accounts["admin"].password_hash
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_the_application_hashes_at_a_current_cost():
+    """Tests hash at Argon2id's least cost (conftest); the application itself must not: at
+    least OWASP's floor for Argon2id, 19 MiB and two passes."""
+    shown = "import timeline.services.accounts.users as u; h = u.HASHER; "
+    shown += "print(h.type.name, h.time_cost, h.memory_cost, h.hash('x')[:10])"
+    done = subprocess.run([sys.executable, "-c", shown], capture_output=True, text=True)
+    kind, passes, memory, prefix = done.stdout.split()
+    assert (kind, prefix) == ("ID", "$argon2id$")
+    assert int(passes) >= 2 and int(memory) >= 19 * 1024
 
 
 def test_logging_in_opens_the_editors_pages_and_logging_out_closes_them(app, accounts):
