@@ -3,17 +3,31 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app timeline
+HOST ?= 127.0.0.1
+PORT ?= 5000
+# The test tools at pinned versions, so that CI does not change with an upstream release.
+CONSTRAINTS := .ci/constraints.txt
+LOWEST ?= .venv-lowest
 
-.PHONY: run test bench bench-cost bench-timeline bench-api clean
+.PHONY: run test test-lowest bench bench-cost bench-timeline bench-api clean
 
-run: $(VENV)/.run  ## create the environment, migrate, seed an empty database, serve on :5000
+run: $(VENV)/.run  ## create the environment, migrate, seed an empty database, serve on HOST:PORT
 	$(FLASK) db upgrade
 	$(FLASK) seed --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev  ## lint, then the whole suite (SQLite, or TIMELINE_TEST_DATABASE_URL)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-lowest:  ## the suite with the lowest versions pyproject.toml allows, in $(LOWEST)
+	rm -rf $(LOWEST)
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) .ci/lowest.py > $(LOWEST)/floors.txt
+	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/floors.txt -c $(CONSTRAINTS) \
+		-e '.[dev,postgres]'
+	$(LOWEST)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev  ## list-page and API timings on a synthetic database
 	$(BIN)/python bench/events_list.py
@@ -35,13 +49,13 @@ $(VENV)/.run: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[postgres]'
 	touch $@
 
-$(VENV)/.dev: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,postgres]'
+$(VENV)/.dev: pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,postgres]'
 	touch $@ $(VENV)/.run
 
-$(VENV)/.bench: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,postgres,bench]'
+$(VENV)/.bench: pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,postgres,bench]'
 	touch $@ $(VENV)/.dev $(VENV)/.run
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/artifacts
+	rm -rf $(VENV) $(LOWEST) instance .pytest_cache .ruff_cache tests/artifacts

@@ -57,7 +57,7 @@ def test_writes_and_errors_carry_no_validators(client):
 def test_too_many_requests_get_a_429_in_the_error_shape(database, app):
     limited = create_app({
         "DATABASE_URL": database, "SECRET_KEY": "test-only-key", "SERVER_NAME": "timeline.test",
-        "RATELIMIT_DEFAULT": "3 per minute",
+        "RATELIMIT_APPLICATION": "3 per minute",
     })  # fmt: skip
     client = limited.test_client()
     answers = [client.get("/api/categories") for _ in range(4)]

@@ -4,15 +4,15 @@ import gc
 
 from flask import Flask
 
-from timeline.config import PROJECT_ROOT, configure
-from timeline.db import db, include_object, migrate
+from timeline.config import configure, shipped
+from timeline.db import db, include_object, migrate, render_item
 
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the application: configuration, database, blueprints and commands."""
     app = Flask(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(shipped("templates")),
         instance_relative_config=True,
     )
     configure(app, test_config)
@@ -20,9 +20,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(
         app,
         db,
-        directory=str(PROJECT_ROOT / "migrations"),
+        directory=str(shipped("migrations")),
         render_as_batch=True,
         include_object=include_object,
+        render_item=render_item,
     )
 
     from timeline import cli

@@ -5,12 +5,21 @@ from pathlib import Path
 
 from flask import Flask
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def shipped(folder: str) -> Path:
+    """`templates`, `migrations` or `seeds`: inside the package when installed from a wheel,
+    at the top of the checkout otherwise."""
+    inside = PACKAGE_DIR / folder
+    return inside if inside.is_dir() else PROJECT_ROOT / folder
+
 
 DEFAULTS = {
     "DATABASE_URL": None,  # None: a SQLite file in the instance folder
     "SECRET_KEY": None,  # None: a random key kept in the instance folder
-    "SEEDS_DIR": str(PROJECT_ROOT / "seeds"),
+    "SEEDS_DIR": str(shipped("seeds")),
     "PAGE_SIZE": 50,
     "MAX_PAGE_SIZE": 500,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -18,8 +27,9 @@ DEFAULTS = {
     # (timeline.web.security); a CSRF token lives as long as the session it belongs to.
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
-    # Requests per client address to /api; a 429 in the API's error shape beyond it.
-    "RATELIMIT_DEFAULT": "1200 per minute;60 per second",
+    # Requests per client address to /api, every endpoint counted together; a 429 in the API's
+    # error shape beyond it.
+    "RATELIMIT_APPLICATION": "1200 per minute;60 per second",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     # API answers each process keeps by ETag and sends again without a query (0: none).

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline.db import Base, created_at, intpk, vocabulary_column
@@ -29,7 +29,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(vocabulary_column(Role, "user_role"))
     created_at: Mapped[created_at]
-    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[dt.datetime | None]
 
     # Flask-Login's user interface.
     is_authenticated = True
@@ -59,7 +59,7 @@ class LoginAttempt(Base):
     id: Mapped[intpk]
     username: Mapped[str] = mapped_column(String(80))
     address: Mapped[str] = mapped_column(String(64))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime]
     succeeded: Mapped[bool] = mapped_column(Boolean)
 
 
@@ -81,8 +81,8 @@ class ApiToken(Base):
     prefix: Mapped[str] = mapped_column(String(16))  # the secret's first characters, not secret
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[created_at]
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
 
     user: Mapped[User] = relationship()
 

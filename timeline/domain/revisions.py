@@ -7,7 +7,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, func
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline.db import Base, intpk, vocabulary_column
@@ -37,7 +37,7 @@ class Revision(Base):
     record_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(40))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
 

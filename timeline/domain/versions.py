@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Connection, DateTime, Integer, String, event, update
+from sqlalchemy import Connection, Integer, String, event, update
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
 
 from timeline.db import Base
@@ -41,7 +41,7 @@ class DataVersion(Base):
 
     name: Mapped[str] = mapped_column(String(20), primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[dt.datetime]
 
 
 def touch(connection: Connection, names: set[str]) -> None:

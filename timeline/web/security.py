@@ -38,8 +38,9 @@ def init_app(app: Flask) -> None:
 
 
 def _limit_api(app: Flask) -> None:
-    """Requests to /api counted per client address (RATELIMIT_* settings), one counter set
-    per application: Flask-Limiter keeps its settings on the object, not the app.
+    """Requests to /api counted per client address, all endpoints together (application
+    limits, RATELIMIT_APPLICATION), one counter set per application: Flask-Limiter keeps its
+    settings on the object, not the app.
 
     Counts live in each process by default; set TIMELINE_RATELIMIT_STORAGE_URI (redis://...)
     to share them between workers, and run behind a proxy fix so the address is the client's.
@@ -47,7 +48,7 @@ def _limit_api(app: Flask) -> None:
     Limiter(
         app=app,
         key_func=get_remote_address,
-        default_limits_exempt_when=lambda: not request.path.startswith("/api/"),
+        application_limits_exempt_when=lambda: not request.path.startswith("/api/"),
     )
 
 
