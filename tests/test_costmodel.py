@@ -2,6 +2,8 @@
 
 import datetime as dt
 import math
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -158,3 +160,16 @@ def test_inputs_past_the_models_bounds_are_named():
         estimate(WAN_14B, Clip(32_768, 720, 81, 16), Sampling(50, 2), Hardware(H100, 200_000))
     assert set(caught.value.fields) == {"width", "gpus"}
     assert "at most 16,384" in caught.value.fields["width"]
+
+
+def test_the_cost_model_imports_without_flask_or_the_database():
+    """The model is plain Python: importing it (and the dates it reads) loads no web framework,
+    no ORM and no models, so a script or a notebook can use it alone."""
+    program = (
+        "import sys, timeline.costmodel.projection, timeline.costmodel.backtest, "
+        "timeline.costmodel.scenarios, timeline.dates; "
+        "print(' '.join(m for m in ('flask', 'sqlalchemy', 'timeline.domain') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""

@@ -1,44 +1,19 @@
-"""The Hollywood AI-adoption timeline."""
+"""The Hollywood AI-adoption timeline.
 
-import gc
+`create_app` loads Flask and the database only when it is called, so the dates and the cost
+model (`timeline.dates`, `timeline.costmodel`) import as plain Python.
+"""
 
-from flask import Flask
+from __future__ import annotations
 
-from timeline.config import configure, shipped
-from timeline.db import db, include_object, migrate, render_item
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the application: configuration, database, blueprints and commands."""
-    app = Flask(
-        __name__,
-        template_folder=str(shipped("templates")),
-        instance_relative_config=True,
-    )
-    configure(app, test_config)
-    db.init_app(app)
-    migrate.init_app(
-        app,
-        db,
-        directory=str(shipped("migrations")),
-        render_as_batch=True,
-        include_object=include_object,
-        render_item=render_item,
-    )
+    """Build the application (timeline.app): what `flask --app timeline` calls."""
+    from timeline.app import build
 
-    from timeline import cli
-    from timeline.web import admin, api, auth, errors, http_cache, pages, security, template_filters
-
-    security.init_app(app)
-    pages.init_app(app)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(admin.bp)
-    api.init_app(app)
-    errors.init_app(app)
-    http_cache.init_app(app)
-    template_filters.init_app(app)
-    cli.init_app(app)
-    # What is alive once the app is built (modules, mappers, templates) lives as long as the
-    # process: kept out of the collector's view, full collections stay short under load.
-    gc.freeze()
-    return app
+    return build(test_config)

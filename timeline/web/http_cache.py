@@ -41,13 +41,8 @@ def _validators() -> tuple[str, dt.datetime]:
     )  # fmt: skip
     # The day is part of every answer, so the answer counts as changed at midnight too.
     midnight = dt.datetime.combine(dt.date.today(), dt.time(), dt.UTC)
-    changed = max([midnight, *(_aware(at) for *_, at in versions)])
+    changed = max([midnight, *(at for *_, at in versions)])
     return hashlib.sha256(state.encode()).hexdigest()[:32], changed.replace(microsecond=0)
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back the UTC time it was given without its zone."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 class Answers:

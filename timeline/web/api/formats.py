@@ -37,11 +37,6 @@ def _event_url(event: Event) -> str:
     return url_for("pages.event", slug=event.slug, _external=True)
 
 
-def _utc(moment: dt.datetime) -> dt.datetime:
-    """A stored time in UTC: SQLite hands back naive times, which it wrote in UTC."""
-    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
-
-
 def _source_name(source: Source) -> str:
     return source.title or source.publisher or source.url
 
@@ -99,9 +94,9 @@ def calendar_event(event: Event, labels: dict[str, str], today: dt.date) -> ical
     first, after_last = all_day_range(event, today)
     properties = {
         "uid": f"{event.slug}@{urlsplit(url).hostname}",
-        "dtstamp": _utc(event.updated_at),
-        "created": _utc(event.created_at),
-        "last-modified": _utc(event.updated_at),
+        "dtstamp": event.updated_at,
+        "created": event.created_at,
+        "last-modified": event.updated_at,
         "dtstart": first,
         "dtend": after_last,
         "summary": event.title,
@@ -138,7 +133,7 @@ def _xml_text(text: str) -> str:
 
 
 def _rfc3339(moment: dt.datetime) -> str:
-    return _utc(moment).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +186,7 @@ def atom_feed(
     events: list[Event], name: str, labels: dict[str, str], url: str, alternate: str
 ) -> AtomFeed:
     """The events as a feed read from `url`, updated when its latest-edited event was."""
-    updated = max((_utc(event.updated_at) for event in events), default=EPOCH)
+    updated = max((event.updated_at for event in events), default=EPOCH)
     entries = [atom_entry(event, labels) for event in events]
     return AtomFeed(url, _xml_text(f"{SITE}: {name}"), alternate, _rfc3339(updated), entries)
 

@@ -44,7 +44,7 @@ def source_json(source: Source) -> SourceShape:
 
 
 def _stamp(moment: dt.datetime) -> str:
-    """A stored time as ISO 8601 text, as the database gives it."""
+    """A stored moment as ISO 8601 text, in UTC with its offset (the column reads it so)."""
     return moment.isoformat()
 
 
