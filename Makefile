@@ -16,8 +16,9 @@ run: $(VENV)/.run  ## create the environment, migrate, seed an empty database, s
 	$(FLASK) seed --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.dev  ## lint, then the whole suite (SQLite, or TIMELINE_TEST_DATABASE_URL)
+test: $(VENV)/.dev  ## lint and format check, then the whole suite (SQLite, or TIMELINE_TEST_DATABASE_URL)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-lowest:  ## the suite with the lowest versions pyproject.toml allows, in $(LOWEST)
