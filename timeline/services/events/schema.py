@@ -144,11 +144,15 @@ def plain(record: EventRecord) -> dict[str, Any]:
     return found
 
 
+def stored_values(event: Event) -> dict[str, Any]:
+    """The contract's fields an event keeps as columns, as stored (its lists are rows)."""
+    return {name: getattr(event, name) for name in WIRE_NAMES if name not in LISTS}
+
+
 def record_of(event: Event) -> EventRecord:
     """The record that gives an event as it is stored: actors by slug and name, with roles."""
-    values = {name: getattr(event, name) for name in WIRE_NAMES if name not in LISTS}
     return EventRecord(
-        **values,
+        **stored_values(event),
         actors=[
             ActorLink(link.actor.name, None, link.role, link.actor.slug) for link in event.links
         ],

@@ -15,8 +15,7 @@ from timeline.services.events.schema import (
     LinkShape,
     SourceShape,
     answer_shape,
-    plain,
-    record_of,
+    stored_values,
 )
 
 # Each answer's fields beyond the contract's, after the contract field they follow.
@@ -51,8 +50,9 @@ def _stamp(moment: dt.datetime) -> str:
 def event_json(event: Event) -> Any:
     """An event as the API gives it: the contract's fields (actors with their kinds), dates in
     the seed files' text form with their precision, and where it stands."""
-    shape = plain(record_of(event)) | {
+    shape = stored_values(event) | {
         "actors": [link_json(link) for link in event.links],
+        "sources": [source_json(source) for source in event.sources],
         "precision": event.precision.value,
         "earliest": event.starts_on.isoformat(),
         "latest": None if event.ongoing else event.ends_on.isoformat(),
@@ -92,7 +92,7 @@ def _csv_cells(event: Event) -> dict[str, str]:
 def event_row(event: Event) -> tuple[str, ...]:
     """An event as one CSV row, in CSV_COLUMNS' order."""
     cells = _csv_cells(event)
-    values = plain(record_of(event))
+    values = stored_values(event)
     return tuple(cells[c] if c in cells else (values[c] or "") for c in CSV_COLUMNS)
 
 
