@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import Engine, create_engine, delete, event, make_url, select, text
+from sqlalchemy import create_engine, delete, make_url, select, text
 
 from timeline import create_app
 from timeline.config import database_url
@@ -133,8 +133,8 @@ class IsolatedClient(FlaskClient):
         return response
 
 
-def make_app(url: str, instance: Path) -> Flask:
-    """The application as the tests configure it, on the database at `url`."""
+def make_app(url: str, instance: Path, **config) -> Flask:
+    """The application as the tests configure it, on the database at `url`, with `config`."""
     app = create_app(
         {
             "TESTING": True,
@@ -142,6 +142,7 @@ def make_app(url: str, instance: Path) -> Flask:
             "SECRET_KEY": "test-only-key",
             "SERVER_NAME": "timeline.test",
             "RATELIMIT_ENABLED": False,  # tests/test_api_cache.py checks the limit on its own app
+            **config,
         }
     )
     app.instance_path = str(instance)
@@ -149,20 +150,11 @@ def make_app(url: str, instance: Path) -> Flask:
     return app
 
 
-def _sqlite_savepoints(engine: Engine) -> None:
-    """pysqlite opens transactions late and on its own terms, which breaks SAVEPOINT; SQLAlchemy's
-    documented recipe takes transaction control over: no driver BEGIN, an explicit one instead."""
-    event.listen(engine, "connect", lambda dbapi, _record: setattr(dbapi, "isolation_level", None))
-    event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN"))
-
-
 @pytest.fixture(scope="session")
 def app(database: str, tmp_path_factory: pytest.TempPathFactory):
     app = make_app(database, tmp_path_factory.mktemp("instance"))
     with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            _sqlite_savepoints(db.engine)
-        upgrade()
+        upgrade()  # on SQLite the app emits its own BEGIN (timeline.db), so SAVEPOINT works
     # A session bound to a connection already in a transaction (see `connection`) works in a
     # savepoint: its commit releases it, its rollback returns to it, the transaction stays open.
     db.session.session_factory.configure(join_transaction_mode="create_savepoint")

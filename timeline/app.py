@@ -5,7 +5,7 @@ import gc
 from flask import Flask
 
 from timeline.config import configure, shipped
-from timeline.db import db, include_object, migrate, render_item
+from timeline.db import db, include_object, init_engines, migrate, render_item
 
 
 def build(test_config: dict | None = None) -> Flask:
@@ -17,6 +17,7 @@ def build(test_config: dict | None = None) -> Flask:
     )
     configure(app, test_config)
     db.init_app(app)
+    init_engines(app)
     migrate.init_app(
         app,
         db,

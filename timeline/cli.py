@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.exc import DBAPIError
 
-from timeline.db import db
+from timeline.db import db, is_lock_wait
 from timeline.domain import Event, Gpu, UserRole
 from timeline.domain.events import Status
 from timeline.services.accounts.users import AccountError, create_user
@@ -72,6 +72,11 @@ def _refusing() -> Iterator[None]:
         ) from None
     except DBAPIError as exc:  # a value the checks did not foresee; still all or nothing
         db.session.rollback()
+        if is_lock_wait(exc):
+            raise click.ClickException(
+                "import refused, nothing was written: another write held the database longer "
+                "than TIMELINE_WRITE_WAIT_SECONDS; run it again"
+            ) from None
         raise click.ClickException(
             f"import refused, nothing was written: the database refused a value: {exc.orig}"
         ) from None

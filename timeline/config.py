@@ -34,6 +34,8 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     # API answers each process keeps by ETag and sends again without a query (0: none).
     "API_ANSWERS_KEPT": 256,
+    # How long a write waits for another's lock (a long import) before a 503 with Retry-After.
+    "WRITE_WAIT_SECONDS": 10,
 }
 
 

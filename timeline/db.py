@@ -3,12 +3,16 @@
 import datetime as dt
 import sqlite3
 from enum import StrEnum
+from functools import partial
 from typing import Annotated
 
+from flask import Flask, g, has_request_context, request
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import DateTime, Enum, Integer, MetaData, String, TypeDecorator, event, func
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
 
 # Named constraints let Alembic drop and alter them by name on both SQLite and PostgreSQL.
@@ -48,7 +52,42 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+# The bind of a read replica (TIMELINE_READ_DATABASE_URL), when one is configured.
+REPLICA_BIND = "replica"
+# Pages where an editor must see what they just saved: never read from a replica that lags.
+_PRIMARY_PATHS = ("/admin", "/login", "/logout")
+
+
+class RoutingSession(FlaskSession):
+    """Sends a public read (a GET or HEAD outside the editors' pages) to the read replica when
+    one is configured; a write, and everything after it in the same session, to the primary."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.wrote = False
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if getattr(clause, "is_dml", False):
+            self.wrote = True
+        if bind is None and not self.wrote and self._reads_replica():
+            return self._db.engines[REPLICA_BIND]
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+    def _reads_replica(self) -> bool:
+        return (
+            has_request_context()
+            and request.method in ("GET", "HEAD")
+            and not request.path.startswith(_PRIMARY_PATHS)
+            and REPLICA_BIND in self._db.engines
+        )
+
+
+@event.listens_for(RoutingSession, "before_flush")
+def _flushes_go_to_the_primary(session: RoutingSession, _context, _instances) -> None:
+    session.wrote = True
+
+
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 
 # Full-text search lives outside the models: an FTS5 table (and its shadow tables) on SQLite,
@@ -73,6 +112,81 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
     """SQLite ignores foreign keys (and so ON DELETE CASCADE) unless asked on each connection."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+
+# Methods that never write: their transactions read a snapshot and wait for no writer.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# PostgreSQL's codes for a lock not granted within lock_timeout, and a statement cancelled by
+# statement_timeout.
+_LOCK_STATES = frozenset({"55P03", "57014"})
+
+
+def init_engines(app: Flask) -> None:
+    """How each connection waits for another's writes: at most WRITE_WAIT_SECONDS, after which
+    the database raises an error that `is_lock_wait` recognises (answered 503, not 500)."""
+    wait = float(app.config["WRITE_WAIT_SECONDS"])
+    with app.app_context():
+        engines = list(db.engines.values())
+    for engine in engines:
+        if engine.dialect.name == "sqlite":
+            event.listen(engine, "connect", partial(_sqlite_connect, wait=wait, url=engine.url))
+            event.listen(engine, "begin", _sqlite_begin)
+        elif engine.dialect.name == "postgresql":
+            event.listen(engine, "begin", partial(_postgresql_begin, wait=wait))
+
+
+def writing() -> bool:
+    """Whether the transaction about to start may write: any request but a read (unless told
+    `reading_only`), and any command (`flask import`, `flask seed`)."""
+    if not has_request_context():
+        return True
+    return request.method not in SAFE_METHODS and not g.get("reading_only", False)
+
+
+def reading_only() -> None:
+    """The rest of this request only reads (an error page after a refused write), so it need
+    not queue for the write lock again."""
+    g.reading_only = True
+
+
+def _sqlite_connect(dbapi_connection, _record, wait: float, url) -> None:
+    # pysqlite opens transactions late and as DEFERRED, which cannot say "I will write";
+    # SQLAlchemy's documented recipe: no driver BEGIN, `_sqlite_begin` emits its own.
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+    if url.database and url.database != ":memory:" and "mode=memory" not in str(url):
+        # WAL: readers never wait for the writer, and a commit appends to the log instead of
+        # rewriting pages; NORMAL syncs at checkpoints, safe against corruption in WAL mode
+        # (a power cut may lose the last commits, never the file).
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")
+        dbapi_connection.execute("PRAGMA synchronous = NORMAL")
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    """A write transaction takes the write lock at once (IMMEDIATE) and so queues on the busy
+    timeout: a DEFERRED one that reads and then writes fails at once with "database is
+    locked" when another wrote meanwhile, since its snapshot can no longer become a write."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing() else "BEGIN")
+
+
+def _postgresql_begin(connection: Connection, wait: float) -> None:
+    """A write waits at most `wait` for a lock; in a request a statement also stops at twice
+    that, well before a server kills the worker and the client sees nothing useful."""
+    if not writing():
+        return
+    milliseconds = int(wait * 1000)
+    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
+    if has_request_context():
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {2 * milliseconds}")
+
+
+def is_lock_wait(exc: DBAPIError) -> bool:
+    """Whether the database gave up waiting for another transaction's lock (SQLite's busy
+    timeout, PostgreSQL's lock or statement timeout): worth retrying later, not a fault."""
+    original = exc.orig
+    if isinstance(original, sqlite3.OperationalError):
+        return "is locked" in str(original)  # "database is locked", "database table is locked"
+    return getattr(original, "sqlstate", None) in _LOCK_STATES
 
 
 def vocabulary_column(enum: type[StrEnum], name: str) -> Enum:

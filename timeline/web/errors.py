@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+import math
 
+from flask import Flask, abort, current_app, jsonify, make_response, render_template, request
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from timeline.db import db, is_lock_wait, reading_only
 from timeline.web.api.shapes import error_json
 from timeline.web.event_params import BadParameters
 
@@ -43,6 +47,22 @@ def handle_api_error(exc: ApiError):
     return jsonify(error_json(exc.status, exc.message, exc.fields)), exc.status
 
 
+def handle_database_busy(exc: OperationalError):
+    """A write that waited WRITE_WAIT_SECONDS for another's lock (a long import, say) is told
+    to come back, with nothing of it written; any other database failure stays a 500."""
+    if not is_lock_wait(exc):
+        raise exc
+    db.session.rollback()
+    reading_only()  # the error page reads the logged-in user, as a GET does
+    wait = math.ceil(float(current_app.config["WRITE_WAIT_SECONDS"]))
+    busy = ServiceUnavailable(
+        "The database is busy with another change, so nothing was saved: send it again shortly."
+    )
+    response = make_response(handle_http_error(busy))
+    response.headers["Retry-After"] = str(max(1, wait))
+    return response
+
+
 def refuse_nul_in_path() -> None:
     """No address on this site holds a NUL character, and PostgreSQL refuses to compare text
     holding one: answer 404 before a view looks a slug up."""
@@ -55,3 +75,4 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(BadParameters, handle_bad_parameters)
     app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(OperationalError, handle_database_busy)

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, selectinload
 
+from timeline.db import is_lock_wait
 from timeline.domain import Event, EventActor, Status, Subject, User
 from timeline.services import revisions
 from timeline.services.events.schema import EventRecord
@@ -220,6 +221,8 @@ def _run(session: Session, upload: Upload, status: Status, user: User | None) ->
         return apply(session, check(session, [upload]), status, user, review=True)
     except DBAPIError as exc:  # a value the checks did not foresee; still all or nothing
         session.rollback()
+        if is_lock_wait(exc):
+            raise  # another write held the database too long: a 503, not the file's fault
         raise _refused(upload.name, f"the database refused a value: {exc.orig}") from None
 
 
