@@ -5,6 +5,7 @@ import re
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
+from tests.test_admin_events import loaded_version
 from tests.factories import make_actor, make_event
 from timeline.domain import Actor, ActorAlias, Revision, Role, Subject
 
@@ -13,6 +14,7 @@ def actor_data(client, page: str, **fields) -> dict:
     """A complete submission of the actor form: what a person would type, then `fields`."""
     data = {
         "csrf_token": csrf_token(client, page),
+        "loaded_version": loaded_version(client, page),
         "name": "Northlight Pictures",
         "kind": "studio",
         "description": "A studio dubbing its catalogue with synthetic voices.",

@@ -9,10 +9,19 @@ from tests.factories import make_actor, make_event
 from timeline.domain import Event, Revision, Role, Status
 
 
+def loaded_version(client, page: str) -> str:
+    """The version of the record the form on `page` was opened on (empty for a new one)."""
+    html = client.get(page).get_data(as_text=True)
+    match = re.search(r'name="loaded_version" type="hidden" value="(\d*)"', html)
+    assert match, f"no loaded_version on {page}"
+    return match.group(1)
+
+
 def form_data(client, page: str, **fields) -> dict:
     """A complete submission of the event form: defaults a person would type, then `fields`."""
     data = {
         "csrf_token": csrf_token(client, page),
+        "loaded_version": loaded_version(client, page),
         "title": "Northlight signs AI dubbing deal",
         "summary": "The studio will dub its back catalogue with synthetic voices.",
         "category": "studio-deal",
@@ -109,14 +118,19 @@ def test_an_admin_publishes_and_the_event_is_public(admin, editor, session, clie
     assert event.slug in [e["slug"] for e in client.get("/api/events").get_json()["events"]]
 
 
-def test_an_edit_is_a_draft_again_and_history_shows_the_diff(admin, editor, session):
+def test_an_edit_waits_for_review_and_history_shows_the_diff(admin, editor, session):
     actor = make_actor(session, name="Northlight Pictures")
     event = make_event(session, "2024-03-01", title="Old title", actors=[(actor, Role.SUBJECT)])
     page = f"/admin/events/{event.slug}/edit"
     data = form_data(editor, page, title="New title", start="2024-03-01")
     assert editor.post(page, data=data).status_code == 302
     session.expire_all()
-    assert session.get(Event, event.id).status is Status.DRAFT
+    waiting = session.get(Event, event.id)
+    assert waiting.status is Status.PUBLISHED and waiting.title == "Old title"
+    approve = {"csrf_token": csrf_token(admin, page)}
+    assert admin.post(f"/admin/events/{event.slug}/approve", data=approve).status_code == 302
+    session.expire_all()
+    assert session.get(Event, event.id).title == "New title"
     history = editor.get(f"/admin/events/{event.slug}/history").get_data(as_text=True)
     diff = re.search(r'<th scope="row">title</th><td class="before">([^<]*)</td>'
                      r'<td class="after">([^<]*)</td>', history)  # fmt: skip
@@ -135,7 +149,7 @@ def test_an_edit_is_a_draft_again_and_history_shows_the_diff(admin, editor, sess
     restored_event = session.get(Event, event.id)
     assert restored_event.title == "Old title" and restored_event.status is Status.PUBLISHED
     actions = [r.action for r in session.scalars(select(Revision).order_by(Revision.id))]
-    assert actions == ["as found", "update", "restore"]
+    assert actions == ["as found", "propose", "approve", "restore"]
 
 
 def test_an_admin_deletes_and_an_editor_may_not(admin, editor, session, client):

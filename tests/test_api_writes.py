@@ -273,12 +273,13 @@ def test_a_patch_changes_one_field_keeps_the_rest_and_records_who(editor, client
         f"/api/events/{event.slug}", json={"title": "New title"}, headers=bearer(secret)
     )
     assert response.status_code == 200
-    after = response.get_json()["event"]
-    assert after["title"] == "New title" and after["status"] == "draft"
-    for key in ("slug", "summary", "category", "start", "end", "actors", "sources", "notes"):
-        assert after[key] == before[key], key
+    answer = response.get_json()
+    # The published event stays as it was; the change waits for review.
+    assert answer["event"] == before | {"updated_at": answer["event"]["updated_at"]}
+    assert answer["pending"]["changes"] == {"title": ["Old title", "New title"]}
+    assert answer["pending"]["proposed_by"] == "edna"
     history = session.scalars(select(Revision).order_by(Revision.id)).all()
-    assert [r.action for r in history] == ["as found", "update"]
+    assert [r.action for r in history] == ["as found", "propose"]
     assert history[-1].user.username == "edna"
     assert history[-1].changes["title"] == ["Old title", "New title"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline.db import Base, created_at, intpk, name, slug, updated_at
@@ -43,6 +43,9 @@ class Actor(Base):
     homepage: Mapped[str | None] = mapped_column(String(2048))
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
+    # Counts the row's changes; a stale UPDATE fails (see Event.version).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     aliases: Mapped[list[ActorAlias]] = relationship(
         back_populates="actor", cascade="all, delete-orphan", order_by="ActorAlias.name"

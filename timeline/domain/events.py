@@ -123,6 +123,10 @@ class Event(Base):
     actor_kinds: Mapped[str] = mapped_column(String(400), default="", server_default="")
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
+    # Counts the row's changes. Every UPDATE names the version it read (optimistic
+    # concurrency), so a write built on a stale read fails instead of overwriting another's.
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     links: Mapped[list[EventActor]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventActor.position"

@@ -7,7 +7,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, func
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline.db import Base, intpk, vocabulary_column
@@ -27,10 +27,15 @@ class Revision(Base):
     `record_id` is not a foreign key: the history of a deleted or merged record stays readable.
     `snapshot` is the whole record after the change, so any revision can be restored;
     `changes` maps each changed field to its value before and after.
+    A `pending` revision is a proposed change of a published event, not yet applied: its
+    snapshot is the event as it would stand, and the public keeps seeing the event as stored.
     """
 
     __tablename__ = "revisions"
-    __table_args__ = (Index("ix_revisions_subject_record_id", "subject", "record_id", "id"),)
+    __table_args__ = (
+        Index("ix_revisions_subject_record_id", "subject", "record_id", "id"),
+        Index("ix_revisions_pending", "pending", "subject", "record_id"),
+    )
 
     id: Mapped[intpk]
     subject: Mapped[Subject] = mapped_column(vocabulary_column(Subject, "revision_subject"))
@@ -40,5 +45,6 @@ class Revision(Base):
     at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     user: Mapped[User | None] = relationship()

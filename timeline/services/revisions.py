@@ -1,18 +1,41 @@
 """Recording and restoring revisions: a snapshot of an event or an actor after each change,
-and the field-by-field difference from the one before."""
+and the field-by-field difference from the one before; and claiming a record's next version,
+so two changes of one record never silently overwrite each other."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from timeline.domain import Actor, Event, Revision, Subject, User
 from timeline.services.actors.schema import actor_plain, actor_record_of
 from timeline.services.events.schema import plain, record_of
 
 Snapshot = dict[str, Any]
+# Revisions that left the record as it was: a change proposed for review, and its refusal.
+# A later change's diff is taken against the last revision that was applied.
+NOT_APPLIED = ("propose", "reject")
+
+
+class VersionConflict(Exception):
+    """The record moved on from the version a change was based on."""
+
+
+def claim(session: Session, record: Event | Actor, expected: int | None = None) -> None:
+    """Move the record to its next version as the first write of a change, so concurrent
+    changes of one record queue on its row (or fail) before writing anything else; raises
+    VersionConflict when the record is not at `expected`, or another change committed after
+    this session read it (the UPDATE names the version read, and then matches no row)."""
+    if expected is not None and record.version != expected:
+        raise VersionConflict(f"version {expected} is not the current version {record.version}")
+    record.updated_at = func.now()  # any column would do: version_id_col moves on every UPDATE
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise VersionConflict("another change was saved after this one read the record") from exc
 
 
 def event_snapshot(event: Event) -> Snapshot:
@@ -41,21 +64,36 @@ def record(
     action: str,
     user: User | None,
     after: Snapshot,
+    pending: bool = False,
 ) -> Revision | None:
-    """Store a revision unless nothing changed since the last one of this record."""
+    """Store a revision unless nothing changed since the last applied one of this record;
+    a `pending` one is a proposal, which changes nothing until it is applied."""
     previous = latest(session, subject, record_id)
     changes = differences(previous.snapshot if previous else None, after)
     if previous is not None and not changes:
         return None
     revision = Revision(
         subject=subject, record_id=record_id, action=action, user=user, snapshot=after,
-        changes=changes,
+        changes=changes, pending=pending,
     )  # fmt: skip
     session.add(revision)
     return revision
 
 
 def latest(session: Session, subject: Subject, record_id: int) -> Revision | None:
+    """The last revision that changed the record: the record as it stands."""
+    statement = (
+        select(Revision)
+        .where(Revision.subject == subject, Revision.record_id == record_id)
+        .where(Revision.action.not_in(NOT_APPLIED))
+        .order_by(Revision.id.desc())
+        .limit(1)
+    )
+    return session.scalars(statement).first()
+
+
+def last_change(session: Session, subject: Subject, record_id: int) -> Revision | None:
+    """The newest revision of any kind, proposals included: who last touched the record."""
     statement = (
         select(Revision)
         .where(Revision.subject == subject, Revision.record_id == record_id)
@@ -63,6 +101,14 @@ def latest(session: Session, subject: Subject, record_id: int) -> Revision | Non
         .limit(1)
     )
     return session.scalars(statement).first()
+
+
+def pending(session: Session, subject: Subject, record_id: int) -> Revision | None:
+    """The change proposed for the record and waiting for review, if any."""
+    statement = select(Revision).where(
+        Revision.pending.is_(True), Revision.subject == subject, Revision.record_id == record_id
+    )
+    return session.scalars(statement.order_by(Revision.id.desc()).limit(1)).first()
 
 
 def revision_of(
@@ -83,3 +129,11 @@ def history(session: Session, subject: Subject, record_id: int) -> list[Revision
         .order_by(Revision.id.desc())
     )
     return list(session.scalars(statement))
+
+
+def settle(session: Session, subject: Subject, record_id: int) -> None:
+    """Leave no change of the record waiting for review: it was applied, replaced or refused."""
+    waiting = (Revision.pending.is_(True), Revision.subject == subject)
+    session.execute(
+        update(Revision).where(*waiting, Revision.record_id == record_id).values(pending=False)
+    )

@@ -93,8 +93,13 @@ def create(session: Session, changes: ActorRecord, user: User) -> Actor:
     return _write(session, actor, changes, user, "create")
 
 
-def update(session: Session, actor: Actor, changes: ActorRecord, user: User) -> Actor:
-    """Change an actor's fields and aliases; its slug stays put."""
+def update(
+    session: Session, actor: Actor, changes: ActorRecord, user: User, expected: int | None = None
+) -> Actor:
+    """Change an actor's fields and aliases; its slug stays put. Raises
+    revisions.VersionConflict when the actor is not at version `expected` or moved on
+    meanwhile (the caller rolls back)."""
+    revisions.claim(session, actor, expected)
     _baseline(session, actor)
     return _write(session, actor, changes, user, "update")
 
@@ -106,6 +111,7 @@ def restore(session: Session, actor: Actor, revision: Revision, user: User) -> l
     problems = clashes(session, changes, actor)
     if problems:
         return [message for messages in problems.values() for message in messages]
+    revisions.claim(session, actor)
     _baseline(session, actor)
     _write(session, actor, changes, user, "restore")
     return []

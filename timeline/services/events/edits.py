@@ -1,5 +1,7 @@
-"""Writing events from the editors' form: through the importer (one write path for files and
-forms), as drafts unless an admin publishes, with a revision for every change."""
+"""Writing events from the editors' form and the API: through the importer (one write path for
+files and forms), with a revision for every change. A draft stays a draft unless an admin
+publishes; a published event stays online as it stands while a change of it waits for review
+as a pending revision, unless an admin publishes the change at once."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from timeline.domain import (
     User,
 )
 from timeline.services import revisions
-from timeline.services.events.schema import EventRecord
+from timeline.services.events.schema import EventRecord, from_plain
 from timeline.services.imports.checks import Bundle
 from timeline.services.imports.documents import ImportRejected, Problem
 from timeline.services.imports.writer import Importer, free_slug
@@ -93,28 +95,77 @@ def likely_duplicates(session: Session, record: EventRecord, own_id: int | None)
 
 
 def save(
-    session: Session, record: EventRecord, user: User, publish: bool, action: str | None = None
+    session: Session,
+    record: EventRecord,
+    user: User,
+    publish: bool,
+    action: str | None = None,
+    expected: int | None = None,
 ) -> Event:
-    """Create or update the event the record names by slug, as a draft unless `publish`;
-    raises EditRejected when the importer refuses a field (the caller rolls back)."""
+    """Create or update the event the record names by slug: published when `publish`, else a
+    draft, or for a published event a change pending review (the event stays as it is).
+    Raises EditRejected when the importer refuses a field, and revisions.VersionConflict when
+    the event is not at version `expected` or moved on meanwhile (the caller rolls back)."""
     existing = get_any_event(session, record.slug)
     if existing is not None:
+        revisions.claim(session, existing, expected)
         keep_baseline(session, existing)
-    importer = Importer(session, Status.DRAFT)
-    try:
-        importer.run(Bundle(FORM, events=[record]))
-    except ImportRejected as exc:
-        raise EditRejected(exc.problems) from exc
+        if existing.status is Status.PUBLISHED and not publish:
+            propose(session, existing, record, user)
+            return existing
+    importer = _imported(session, record)
     event = get_any_event(session, record.slug)
     assert event is not None
     created = record.slug in importer.report.created
     event.status = Status.PUBLISHED if publish else Status.DRAFT
     session.flush()
+    # What the editor saw and sent included any change that was waiting: it is settled.
+    revisions.settle(session, Subject.EVENT, event.id)
     revisions.record(
         session, Subject.EVENT, event.id, action or ("create" if created else "update"), user,
         revisions.event_snapshot(event),
     )  # fmt: skip
     return event
+
+
+def _imported(session: Session, record: EventRecord) -> Importer:
+    """Write the record through the importer; EditRejected names what it refuses."""
+    importer = Importer(session, Status.DRAFT)
+    try:
+        importer.run(Bundle(FORM, events=[record]))
+    except ImportRejected as exc:
+        raise EditRejected(exc.problems) from exc
+    return importer
+
+
+def propose(session: Session, event: Event, record: EventRecord, user: User) -> None:
+    """Record the change as pending review and leave the event as it stands. The change is
+    written in a savepoint and rolled back, so the importer refuses now what it would refuse
+    on approval, and the proposal is the event exactly as approving it would store it."""
+    with session.begin_nested() as trial:
+        importer = _imported(session, record)
+        proposed = _proposed(event, importer.report.actors_created)
+        trial.rollback()
+    revisions.settle(session, Subject.EVENT, event.id)  # a new proposal replaces the last
+    revisions.record(session, Subject.EVENT, event.id, "propose", user, proposed, pending=True)
+
+
+def _proposed(event: Event, new_actors: list[str]) -> revisions.Snapshot:
+    """The event's snapshot, with the kind of each actor the change would create: the trial
+    that created them is rolled back, and approving creates them again."""
+    snapshot = revisions.event_snapshot(event)
+    kinds = {link.actor.slug: link.actor.kind for link in event.links}
+    for actor in snapshot["actors"]:
+        if actor.get("slug") in new_actors:
+            actor["kind"] = kinds[actor["slug"]]
+    return snapshot
+
+
+def current_text(session: Session, event: Event) -> revisions.Snapshot:
+    """The event as an editor goes on from: the change waiting for review if there is one
+    (so a second edit builds on it), otherwise the event as stored."""
+    proposal = revisions.pending(session, Subject.EVENT, event.id)
+    return dict(proposal.snapshot) if proposal else revisions.event_snapshot(event)
 
 
 def keep_baseline(session: Session, event: Event) -> None:
@@ -125,8 +176,12 @@ def keep_baseline(session: Session, event: Event) -> None:
         revisions.record(session, Subject.EVENT, event.id, "as found", None, snapshot)
 
 
-def set_status(session: Session, event: Event, status: Status, user: User) -> None:
-    """Publish or withdraw an event, with a revision saying so."""
+def set_status(
+    session: Session, event: Event, status: Status, user: User, expected: int | None = None
+) -> None:
+    """Publish or withdraw an event, with a revision saying so. Withdrawing takes a change
+    waiting for review into the draft, so no editor's work is dropped."""
+    revisions.claim(session, event, expected)
     keep_baseline(session, event)
     event.status = status
     session.flush()
@@ -134,12 +189,18 @@ def set_status(session: Session, event: Event, status: Status, user: User) -> No
     revisions.record(
         session, Subject.EVENT, event.id, action, user, revisions.event_snapshot(event)
     )
+    proposal = revisions.pending(session, Subject.EVENT, event.id)
+    if status is Status.DRAFT and proposal is not None:
+        record = from_plain(proposal.snapshot, event.slug)
+        save(session, record, user, publish=False, action="take up pending change")
 
 
-def delete(session: Session, event: Event, user: User) -> None:
+def delete(session: Session, event: Event, user: User, expected: int | None = None) -> None:
     """Remove an event; its history stays, ending with the deletion."""
+    revisions.claim(session, event, expected)
     keep_baseline(session, event)
     snapshot = revisions.event_snapshot(event) | {"status": "deleted"}
+    revisions.settle(session, Subject.EVENT, event.id)
     revisions.record(session, Subject.EVENT, event.id, "delete", user, snapshot)
     session.delete(event)
     session.flush()

@@ -16,12 +16,14 @@ from timeline.services.actors import edits as actor_edits
 from timeline.services.actors import queries as actor_queries
 from timeline.services.actors.edits import MergePreview
 from timeline.services.actors.queries import LIST_LIMIT
-from timeline.services.actors.schema import ActorRecord
+from timeline.services.actors.schema import ActorRecord, actor_plain
 from timeline.services.events import edits as event_edits
 from timeline.services.events import queries as event_service
 from timeline.services.fields import name_slug, url_problem
+from timeline.services.revisions import VersionConflict, actor_snapshot
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.admin import bp
+from timeline.web.admin.conflicts import Conflict, conflict, loaded_version, version_field
 from timeline.web.admin.history import history_page, restored, revision_or_404
 from timeline.web.security import admin_required
 
@@ -43,6 +45,7 @@ class ActorForm(FlaskForm):
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)])
     homepage = StringField("Homepage", validators=[Optional(), Length(max=2048)])
     aliases = TextAreaField("Aliases", render_kw={"rows": 5})
+    loaded_version = version_field()  # the actor's version when the form was opened
     save = SubmitField("Save")
 
     def validate_name(self, field) -> None:
@@ -130,9 +133,17 @@ def _actor_form(actor: Actor | None) -> ActorForm:
     return form
 
 
-def _render_form(form: ActorForm, actor: Actor | None):
-    status = 400 if form.errors else 200
-    return render_template("admin/actors/form.html", form=form, actor=actor), status
+def _render_form(form: ActorForm, actor: Actor | None, clash: Conflict | None = None):
+    status = 409 if clash else 400 if form.errors else 200
+    page = dict(form=form, actor=actor, conflict=clash)
+    return render_template("admin/actors/form.html", **page), status
+
+
+def _conflict(form: ActorForm, actor: Actor, changes: ActorRecord):
+    """The form again, carrying the actor's current version, with both versions side by side."""
+    clash = conflict(Subject.ACTOR, actor.id, actor_snapshot(actor), actor_plain(changes))
+    form.loaded_version.data = str(actor.version)
+    return _render_form(form, actor, clash)
 
 
 def _save(form: ActorForm, actor: Actor | None):
@@ -147,7 +158,14 @@ def _save(form: ActorForm, actor: Actor | None):
     if actor is None:
         saved = actor_edits.create(db.session, changes, current_user)
     else:
-        saved = actor_edits.update(db.session, actor, changes, current_user)
+        expected = loaded_version(form.loaded_version)
+        if expected != actor.version:
+            return _conflict(form, actor, changes)
+        try:
+            saved = actor_edits.update(db.session, actor, changes, current_user, expected)
+        except VersionConflict:  # another save came between the check above and this one
+            db.session.rollback()
+            return _conflict(form, _actor_or_404(actor.slug), changes)
     db.session.commit()
     flash(f"“{saved.name}” is saved.")
     return redirect(url_for("admin.actor_edit", slug=saved.slug))
@@ -166,6 +184,7 @@ def actor_edit(slug: str):
     actor = _actor_or_404(slug)
     form = _actor_form(actor)
     if request.method == "GET":
+        form.loaded_version.data = str(actor.version)
         return _render_form(form, actor)
     return _save(form, actor)
 

@@ -1,4 +1,5 @@
-"""The review queue: drafts waiting for an admin, oldest first, and the latest changes."""
+"""The review queue: drafts and changes of published events waiting for an admin, oldest
+first, and the latest changes."""
 
 from __future__ import annotations
 
@@ -12,5 +13,6 @@ from timeline.web.admin import bp
 @bp.get("/")
 def dashboard():
     queue = review.drafts(db.session)
+    waiting = review.pending_changes(db.session)
     recent = review.recent_revisions(db.session)
-    return render_template("admin/dashboard.html", queue=queue, recent=recent)
+    return render_template("admin/dashboard.html", queue=queue, waiting=waiting, recent=recent)

@@ -31,6 +31,7 @@ from timeline.services.events import schema
 from timeline.services.events.body import check_body
 from timeline.services.events.schema import EventRecord
 from timeline.services.imports.documents import Problem
+from timeline.web.admin.conflicts import version_field
 
 DATE_HINT = "2024, 2024-03 or 2024-03-25: the precision follows what you type."
 _ROW_KEY = re.compile(r"(actors|sources)\[(\d+)\]\.(\w+)")
@@ -74,6 +75,7 @@ class EventForm(FlaskForm):
     add_actor = SubmitField("Add another actor")
     add_source = SubmitField("Add another source")
     save_anyway = BooleanField("It is not a duplicate: save anyway")
+    loaded_version = version_field()  # the event's version when the form was opened
     save = SubmitField("Save as draft")
     publish = SubmitField("Save and publish")
     list_problems: dict[str, list[str]] | None = None

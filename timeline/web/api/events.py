@@ -27,6 +27,7 @@ from timeline.services.events.filtering import EventFilter, resolved
 from timeline.services.events.queries import EventQuery
 from timeline.services.vocabulary import load_vocabulary
 from timeline.web.api.openapi import Param, documented
+from timeline.web.api.record_tags import stamped
 from timeline.web.api.shapes import (
     CSV_COLUMNS,
     EVENT_FIELDS,
@@ -152,13 +153,13 @@ class OneEvent(TypedDict):
 
 
 @bp.get("/events/<slug>")
-@documented(response=OneEvent)
+@documented(response=OneEvent, etag=True)
 def event(slug: str):
-    """One published event."""
+    """One published event. Its ETag is the event's version, for a write's If-Match."""
     found = event_service.get_event(db.session, slug)
     if found is None:
         abort(404, description=f"no published event {slug!r}")
-    return jsonify(event=event_json(found))
+    return stamped(jsonify(event=event_json(found)), found)
 
 
 class ActorList(TypedDict):
@@ -207,13 +208,13 @@ class OneActor(TypedDict):
 
 
 @bp.get("/actors/<slug>")
-@documented(response=OneActor, tag="actors")
+@documented(response=OneActor, tag="actors", etag=True)
 def actor(slug: str):
-    """One actor, found by its slug or an alias's."""
+    """One actor, found by its slug or an alias's. Its ETag is the actor's version."""
     found = event_service.find_actor_by_name(db.session, slug)
     if found is None:
         abort(404, description=f"no actor {slug!r}")
-    return jsonify(actor=actor_json(found))
+    return stamped(jsonify(actor=actor_json(found)), found)
 
 
 class CategoryShape(TypedDict):

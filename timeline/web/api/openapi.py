@@ -37,7 +37,8 @@ class Doc:
     """What a view takes and answers with.
 
     `response` is a TypedDict (or any type pydantic can describe) for a JSON body, or None for
-    a text body of `media_type`. `body` is the JSON request body's type, for writes.
+    a text body of `media_type`. `body` is the JSON request body's type, for writes;
+    `headers` the request headers it reads; `etag` says its ETag is one record's version.
     """
 
     summary: str
@@ -49,6 +50,8 @@ class Doc:
     errors: tuple[int, ...] = ()
     token: bool = False
     tag: str = "events"
+    headers: tuple[Param, ...] = ()
+    etag: bool = False
 
 
 def documented(summary: str = "", **kw: Any) -> Callable[[Callable], Callable]:
@@ -90,6 +93,7 @@ ERROR_STATUS = {
     404: "Nothing at this address",
     405: "Method not allowed",
     409: "The change conflicts with what is stored",
+    412: "If-Match names a version that is no longer current: the ETag header has the current",
     413: "The body is larger than the API reads",
     429: "Too many requests: wait and retry",
 }
@@ -115,11 +119,20 @@ def _parameter(param: Param) -> dict[str, Any]:
     return shape
 
 
+RECORD_ETAG = {
+    "description": "The record's version: send it back as If-Match to change the record",
+    "schema": {"type": "string"},
+}
+
+
 def _success(doc: Doc, schemas: Schemas) -> dict[str, Any]:
     if doc.status == 204:
         return {"description": "Done; no body"}
     content = schemas.ref(doc.response) if doc.response is not None else {"type": "string"}
-    return {"description": doc.summary, "content": {doc.media_type: {"schema": content}}}
+    found = {"description": doc.summary, "content": {doc.media_type: {"schema": content}}}
+    if doc.etag:
+        found["headers"] = {"ETag": RECORD_ETAG}
+    return found
 
 
 def _operation(operation_id: str, names: list[str], doc: Doc, schemas: Schemas) -> dict[str, Any]:
@@ -137,7 +150,9 @@ def _operation(operation_id: str, names: list[str], doc: Doc, schemas: Schemas) 
         "operationId": operation_id,
         "summary": doc.summary,
         "tags": [doc.tag],
-        "parameters": path_params + [_parameter(p) for p in doc.params],
+        "parameters": path_params
+        + [_parameter(p) for p in doc.params]
+        + [_parameter(p) | {"in": "header"} for p in doc.headers],
         "responses": responses,
     }
     if doc.body is not None:

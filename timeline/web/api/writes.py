@@ -2,9 +2,14 @@
 
 A write goes the way of the editors' form: the JSON body is checked against the event
 contract with the form's messages (services/events/body.py), then saved by the same service,
-so it makes the same drafts and revisions. Only an `Authorization: Bearer` token authorises: the
-session cookie is never read here, so another site cannot write through a logged-in browser,
-and these views need no CSRF token.
+so it makes the same drafts, pending changes and revisions. Only an `Authorization: Bearer`
+token authorises: the session cookie is never read here, so another site cannot write through
+a logged-in browser, and these views need no CSRF token.
+
+Every answer carries the event's version as its ETag. A PATCH or DELETE with `If-Match` is
+refused with a 412 unless it names the current version; one without is applied to the event
+as it stands when the write runs, after any change that committed first, so two concurrent
+writes never both succeed with one of them lost.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import json
 from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
-from typing import Any
+from typing import Any, NotRequired
 
 from flask import Blueprint, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +28,7 @@ from timeline.db import db
 from timeline.domain import Event, User
 from timeline.services.accounts import tokens as api_tokens
 from timeline.services.events import edits as event_edits
+from timeline.services.events import review
 from timeline.services.events.body import Checked, check_body
 from timeline.services.events.edits import EditRejected, SlugTaken
 from timeline.services.events.queries import find_actor_by_name
@@ -31,12 +37,12 @@ from timeline.services.events.schema import (
     REQUIRED,
     EventRecord,
     body_shape,
-    plain,
-    record_of,
 )
 from timeline.services.imports.documents import Problem
+from timeline.services.revisions import VersionConflict
 from timeline.services.vocabulary import load_vocabulary
-from timeline.web.api.openapi import documented
+from timeline.web.api.openapi import Param, documented
+from timeline.web.api.record_tags import matches, record_etag, stamped
 from timeline.web.api.shapes import EventShape, error_json, event_json
 from timeline.web.errors import ApiError
 from timeline.web.lookups import event_or_404
@@ -58,10 +64,47 @@ bp = Blueprint("api_writes", __name__, url_prefix="/api")
 csrf.exempt(bp)  # a browser never sends a bearer token on its own, as it does a cookie
 
 MAX_BODY = 256 * 1024  # far more than the longest event; a bigger body is refused unread
+# How often a write without If-Match is tried again when another change of the same event
+# committed first: each retry means another writer finished, so this many covers that many
+# writers at once; beyond it, a 409 asks the client to send it again.
+ATTEMPTS = 16
+IF_MATCH = Param(
+    "If-Match",
+    """The ETag of the event as you read it (from GET /api/events/{slug} or a write's answer):
+    the write is refused with a 412 if the event changed since. Without it, the write applies
+    to the event as it stands when it runs.""",
+)
+
+
+class PendingShape(TypedDict):
+    """A change of a published event waiting for an admin's review. Until it is approved the
+    public site and the API show the event as published (`event` beside this)."""
+
+    proposed_by: str | None
+    proposed_at: str
+    changes: dict[str, list[Any]]  # each field the change makes: [as published, as proposed]
 
 
 class EventEnvelope(TypedDict):
     event: EventShape  # as GET /api/events/{slug} gives it, drafts included
+    pending: NotRequired[PendingShape]  # when the write is a change waiting for review
+
+
+class PreconditionFailed(ApiError):
+    """A write whose If-Match names a version of the event that is no longer current."""
+
+    def __init__(self, event: Event):
+        message = "the event changed since the version your If-Match names: read it again"
+        current = f"the current version is {record_etag(event)!r}"
+        super().__init__(412, message, {"If-Match": current})
+        self.event = event
+
+
+@bp.errorhandler(PreconditionFailed)
+def _stale(exc: PreconditionFailed):
+    response = jsonify(error_json(412, exc.message, exc.fields))
+    response.set_etag(record_etag(exc.event))
+    return response, 412
 
 
 def _unauthorised(message: str, problem: str | None = None):
@@ -128,7 +171,8 @@ def _checked(body: dict[str, Any]) -> Checked:
 
 def _write(user: User, body: dict, event: Event | None) -> Event:
     """Check and save as the admin form does: a 403 for an editor who publishes, a 409 for a
-    likely duplicate unless confirmed, a 400 for what the importer refuses."""
+    likely duplicate unless confirmed, a 400 for what the importer refuses; raises
+    VersionConflict when the event moved on from the version read."""
     checked = _checked(body)
     if checked.publish and not user.is_admin:
         raise ApiError(403, "Only an admin may publish.")
@@ -139,7 +183,8 @@ def _write(user: User, body: dict, event: Event | None) -> Event:
         found = " ".join(warnings)
         raise ApiError(409, f'{found} Send "confirm_duplicate": true to save it anyway.')
     try:
-        saved = event_edits.save(db.session, record, user, checked.publish)
+        expected = event.version if event else None
+        saved = event_edits.save(db.session, record, user, checked.publish, expected=expected)
     except EditRejected as exc:
         db.session.rollback()
         raise ApiError(400, FIX, _problems(exc.problems)) from None
@@ -151,9 +196,12 @@ def _write(user: User, body: dict, event: Event | None) -> Event:
 
 
 def _stored(event: Event) -> dict[str, Any]:
-    """An event's fields as a body sends them, for a PATCH to change some of. Its status is
-    left out: carried along, it would publish an admin's edit or refuse an editor's."""
-    return plain(record_of(event))
+    """An event's fields as a body sends them, for a PATCH to change some of: its latest
+    text, a change waiting for review included, so successive PATCHes build on each other.
+    Its status is left out: carried along, it would publish an admin's edit or refuse an
+    editor's."""
+    text = event_edits.current_text(db.session, event)
+    return {name: value for name, value in text.items() if name != "status"}
 
 
 def _new_slug(record: EventRecord) -> str:
@@ -165,11 +213,31 @@ def _new_slug(record: EventRecord) -> str:
 
 
 def _saved(event: Event, status: int = 200):
-    location = url_for("api_writes.update_event", slug=event.slug, _external=True)
-    return jsonify(event=event_json(event)), status, {"Location": location}
+    body: EventEnvelope = {"event": event_json(event)}
+    if (waiting := review.pending_change(db.session, event)) is not None:
+        body["pending"] = {
+            "proposed_by": waiting.proposal.user.username if waiting.proposal.user else None,
+            "proposed_at": waiting.proposal.at.isoformat(),
+            "changes": waiting.changes,
+        }
+    response = stamped(jsonify(body), event)
+    response.headers["Location"] = url_for(
+        "api_writes.update_event", slug=event.slug, _external=True
+    )
+    return response, status
 
 
-WRITE = dict(response=EventEnvelope, errors=(400, 409, 413), token=True, tag="writes")
+def _current(slug: str) -> Event:
+    """The event as it stands, if the request's If-Match allows changing it; else a 412."""
+    event = event_or_404(slug)
+    if not matches(event):
+        raise PreconditionFailed(event)
+    return event
+
+
+WRITE = dict(
+    response=EventEnvelope, errors=(400, 409, 412, 413), token=True, tag="writes", etag=True
+)
 
 
 @bp.post("/events")
@@ -183,26 +251,41 @@ def create_event(user: User):
 
 
 @bp.patch("/events/<slug>")
-@documented(body=EventChanges, **WRITE)
+@documented(body=EventChanges, headers=(IF_MATCH,), **WRITE)
 @token_required
 def update_event(user: User, slug: str):
     """Change an event, draft or published: the fields sent replace the stored ones, the rest
-    stay. As with the editors' form, the result is a draft unless an admin sends "status":
-    "published", and a likely duplicate is a 409 unless "confirm_duplicate" is true."""
-    event = event_or_404(slug)
+    stay. A draft stays a draft unless an admin sends "status": "published"; a change of a
+    published event waits for review (answered under "pending") while the published version
+    stays online, unless an admin sends "status": "published". A likely duplicate is a 409
+    unless "confirm_duplicate" is true; a stale If-Match a 412."""
     body = _body()
-    if body.get("slug") not in (None, event.slug):
-        raise ApiError(400, FIX, {"slug": "an event's address does not change"})
-    return _saved(_write(user, _stored(event) | body, event))
+    for _attempt in range(ATTEMPTS):
+        event = _current(slug)
+        if body.get("slug") not in (None, event.slug):
+            raise ApiError(400, FIX, {"slug": "an event's address does not change"})
+        try:
+            return _saved(_write(user, _stored(event) | body, event))
+        except VersionConflict:  # another change committed first: read the event again
+            db.session.rollback()
+    raise ApiError(409, "the event kept changing while this change was saved: send it again")
 
 
 @bp.delete("/events/<slug>")
-@documented(status=204, token=True, tag="writes")
+@documented(status=204, token=True, tag="writes", headers=(IF_MATCH,), errors=(412,))
 @token_required
 def delete_event(user: User, slug: str):
-    """Delete an event, draft or published (admins only); its history stays."""
+    """Delete an event, draft or published (admins only); its history stays. A stale
+    If-Match is a 412."""
     if not user.is_admin:
         raise ApiError(403, "Only an admin may delete an event.")
-    event_edits.delete(db.session, event_or_404(slug), user)
-    db.session.commit()
-    return "", 204
+    for _attempt in range(ATTEMPTS):
+        event = _current(slug)
+        try:
+            event_edits.delete(db.session, event, user, expected=event.version)
+        except VersionConflict:  # another change committed first: check If-Match again
+            db.session.rollback()
+            continue
+        db.session.commit()
+        return "", 204
+    raise ApiError(409, "the event kept changing while it was deleted: send it again")
