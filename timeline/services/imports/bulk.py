@@ -6,8 +6,6 @@ back, so it shows exactly what the import would do.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import secrets
@@ -27,6 +25,7 @@ from timeline.domain import Event, EventActor, Status, Subject, User
 from timeline.services import revisions
 from timeline.services.events.schema import EventRecord
 from timeline.services.imports.checks import Bundle, check_document
+from timeline.services.imports.csv_rows import csv_events
 from timeline.services.imports.documents import ImportRejected, Problem, parse_text
 from timeline.services.imports.writer import Importer, Progress, Report
 from timeline.services.vocabulary import Vocabulary, load_vocabulary
@@ -84,62 +83,11 @@ def parse(upload: Upload) -> Any:
     """The document a file holds, by its extension."""
     suffix = PurePosixPath(upload.name).suffix.lower()
     if suffix == ".csv":
-        return csv_events(upload)
+        return csv_events(upload.name, upload.text)
     if suffix in SUFFIXES:
         return parse_text(upload.name, upload.text, json_text=suffix == ".json")
     expected = ", ".join(SUFFIXES)
     raise _refused(upload.name, f"unknown file type {suffix or '(none)'!r}: expected {expected}")
-
-
-# Columns /api/events.csv writes that an import works out again from the others.
-CSV_DERIVED = {"when", "earliest", "latest", "actor_slugs", "url"}
-CSV_REQUIRED = ("title", "start", "category")
-_SEPARATOR = re.compile(r"\s*;\s*")
-# "Name (role)", or "Name (role, kind)" for an actor the timeline does not hold yet.
-_LINK = re.compile(r"(?P<name>.+?)\s*\((?P<role>[a-z-]+)(?:,\s*(?P<kind>[a-z-]+))?\)")
-_BOOLEANS = {"yes": True, "true": True, "no": False, "false": False}
-
-
-def csv_events(upload: Upload) -> list[dict[str, Any]]:
-    """A CSV file's rows as event records in the seed format: one event a row, the columns
-    /api/events.csv writes, actors and sources as lists joined with '; '."""
-    reader = csv.DictReader(io.StringIO(upload.text, newline=""), strict=True)
-    try:
-        reader.fieldnames = [column.strip().lower() for column in reader.fieldnames or []]
-        rows = list(reader)
-    except csv.Error as exc:
-        raise _refused(
-            upload.name, f"malformed CSV near line {reader.line_num + 1}: {exc}"
-        ) from None
-    missing = [column for column in CSV_REQUIRED if column not in reader.fieldnames]
-    if missing:
-        message = f"the first row must name the columns; missing: {', '.join(missing)}"
-        raise _refused(upload.name, message)
-    while rows and not any((v or "").strip() for v in rows[-1].values()):
-        rows.pop()  # spreadsheets often save empty rows after the last one
-    return [_csv_record(upload.name, index, row) for index, row in enumerate(rows, 1)]
-
-
-def _csv_record(name: str, index: int, row: dict) -> dict[str, Any]:
-    if None in row:  # DictReader keeps cells beyond the header under None
-        message = f"has {len(row[None])} more cell(s) than the first row: is a comma unquoted?"
-        raise _refused(name, message, index, row.get("title"))
-    record = {k: v.strip() for k, v in row.items() if k not in CSV_DERIVED and (v or "").strip()}
-    if "ongoing" in record:
-        record["ongoing"] = _BOOLEANS.get(record["ongoing"].lower(), record["ongoing"])
-    if "actors" in record:
-        record["actors"] = [_link(item) for item in _SEPARATOR.split(record["actors"]) if item]
-    if "sources" in record:
-        record["sources"] = [url for url in _SEPARATOR.split(record["sources"]) if url]
-    return record
-
-
-def _link(item: str) -> dict[str, str]:
-    """One actor of a CSV cell; a name that merely ends in brackets, like "(ILM)", stays whole."""
-    match = _LINK.fullmatch(item)
-    if match is None:
-        return {"name": item}
-    return {key: value for key, value in match.groupdict().items() if value}
 
 
 def check(session: Session, uploads: Iterable[Upload]) -> list[Bundle]:

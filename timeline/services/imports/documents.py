@@ -63,10 +63,17 @@ def parse_text(name: str, text: str, json_text: bool) -> Any:
     raise ImportRejected([Problem(name, None, None, None, message)])
 
 
+# A saved /api/events answer: its events, with the paging it came with.
+_ANSWER_KEYS = {"events", "next", "total"}
+
+
 def split_document(name: str, document: Any) -> tuple[list, list]:
-    """The actor and event lists of a document: a bare list is a list of events."""
+    """The actor and event lists of a document: a bare list is a list of events, and a saved
+    /api/events answer is read for its events."""
     if isinstance(document, list):
         return [], document
+    if isinstance(document, dict) and "events" in document and set(document) <= _ANSWER_KEYS:
+        document = {"events": document["events"]}
     if isinstance(document, dict) and set(document) <= {"actors", "events"} and document:
         actors, events = document.get("actors") or [], document.get("events") or []
         if isinstance(actors, list) and isinstance(events, list):

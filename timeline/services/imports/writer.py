@@ -197,7 +197,7 @@ class Importer:
             message = f"{item.name!r} is a new actor: give its 'kind'"
             self.problems.append(Problem(file, record.index, record.title, "actors", message))
             return None
-        actor = Actor(slug=name_slug(item.name), name=item.name, kind=item.kind)
+        actor = Actor(slug=item.slug or name_slug(item.name), name=item.name, kind=item.kind)
         self.session.add(actor)
         self.session.flush()
         self.report.actors_created.append(actor.slug)

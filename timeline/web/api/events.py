@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import replace
 from typing import NotRequired, get_type_hints
 
@@ -26,6 +23,7 @@ from timeline.services.events import queries as event_service
 from timeline.services.events.filtering import EventFilter, resolved
 from timeline.services.events.queries import EventQuery
 from timeline.services.vocabulary import load_vocabulary
+from timeline.web.api import formats
 from timeline.web.api.openapi import Param, documented
 from timeline.web.api.record_tags import stamped
 from timeline.web.api.shapes import (
@@ -125,25 +123,42 @@ def events():
     return jsonify(body)
 
 
-def _csv_lines(where: EventFilter) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for event in event_service.stream_events(db.session, where):
-        writer.writerow(event_row(event))
-        if buffer.tell() > 32_768:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+BOM = Param(
+    "bom",
+    "`1` starts the file with a UTF-8 byte-order mark, so Excel on Windows reads it as UTF-8",
+    {"type": "string", "enum": ["0", "1"]},
+)
+
+
+def _csv_request() -> tuple[EventFilter, bool]:
+    """The filters and `bom`, every bad parameter named at once."""
+    errors: dict[str, str] = {}
+    try:
+        where = event_filter(db.session, request.args, load_vocabulary(db.session))
+    except BadParameters as exc:
+        errors, where = exc.fields, EventFilter()
+    bom = request.args.get("bom", "0").strip()
+    if bom not in ("0", "1"):
+        errors["bom"] = "use bom=1 for a byte-order mark, or leave it out"
+    if errors:
+        raise BadParameters(errors)
+    return where, bom == "1"
 
 
 @bp.get("/events.csv")
-@documented(params=FILTER_PARAMS, media_type="text/csv", errors=(400,))
+@documented(params=(*FILTER_PARAMS, BOM), media_type="text/csv", errors=(400,))
 def events_csv():
-    """Every event the filters find, as CSV, written while it is read (no page size)."""
-    where = event_filter(db.session, request.args, load_vocabulary(db.session))
-    response = Response(stream_with_context(_csv_lines(where)), mimetype="text/csv")
+    """Every event the filters find, as CSV, written while it is read (no page size): one
+    event a row, a column for every field an editor sets, actors as `Name (role, kind)` and
+    sources as URLs (each list joined with `; `), the sources' titles, publishers and dates as
+    JSON in `source_details`. A cell a spreadsheet would run as a formula (one that starts with
+    `=`, `+`, `-`, `@`, a tab or a carriage return, after any single quotes) gets one `'` more
+    in front, as OWASP advises, and the importer takes it off: the file imports back unchanged.
+    """
+    where, bom = _csv_request()
+    events = event_service.stream_events(db.session, where)
+    lines = formats.csv_lines(CSV_COLUMNS, events, event_row, bom)
+    response = Response(stream_with_context(lines), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="events.csv"'
     return response
 
@@ -211,7 +226,7 @@ class OneActor(TypedDict):
 @documented(response=OneActor, tag="actors", etag=True)
 def actor(slug: str):
     """One actor, found by its slug or an alias's. Its ETag is the actor's version."""
-    found = event_service.find_actor_by_name(db.session, slug)
+    found = actor_service.public_actor_by_name(db.session, slug)
     if found is None:
         abort(404, description=f"no actor {slug!r}")
     return stamped(jsonify(actor=actor_json(found)), found)

@@ -1,4 +1,4 @@
-"""The filtered events view in other tools' formats: iCalendar, Atom and TimelineJS 3.
+"""The filtered events view in other tools' formats: CSV, iCalendar, Atom and TimelineJS 3.
 
 These functions only convert: the views in `web/api/exports.py` parse the query string, ask
 the services for the events and send what comes out of here.
@@ -6,9 +6,11 @@ the services for the events and send what comes out of here.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import NotRequired
@@ -22,6 +24,7 @@ from typing_extensions import TypedDict  # pydantic describes only this one befo
 from timeline.dates import PartialDate, clamped_after
 from timeline.domain import Event, Source
 from timeline.services.events.filtering import EventFilter
+from timeline.services.spreadsheet_cells import inert
 from timeline.services.vocabulary import Vocabulary
 from timeline.web.api.shapes import LD_ORGANIZERS
 
@@ -31,6 +34,34 @@ EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MAX_SLIDES = 2_000  # TimelineJS lays out every slide at once; thousands more would stall it
 # Characters XML 1.0 cannot carry, even escaped: a feed holding one is not well-formed.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+CSV_CHUNK = 32_768  # characters sent at a time while the CSV is written
+BOM = "\ufeff"
+
+
+def csv_lines(
+    columns: Iterable[str],
+    events: Iterable[Event],
+    row: Callable[[Event], Iterable[str]],
+    bom: bool = False,
+) -> Iterator[str]:
+    """The events as CSV text, a chunk at a time, every cell made inert for spreadsheets.
+
+    With `bom`, the text starts with a byte-order mark: Excel on Windows reads a CSV without
+    one in the machine's legacy code page and garbles every accented name.
+    """
+    buffer = io.StringIO()
+    buffer.write(BOM if bom else "")
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for event in events:
+        writer.writerow([inert(cell) for cell in row(event)])
+        if buffer.tell() > CSV_CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 def _event_url(event: Event) -> str:

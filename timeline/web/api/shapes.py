@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal, NotRequired, cast
 
 from flask import url_for
@@ -67,14 +68,16 @@ def event_json(event: Event) -> Any:
 # The CSV's own columns, in their order; every other contract field follows them, as text.
 CSV_LAYOUT = (
     "slug", "title", "category", "start", "end", "precision", "ongoing", "when", "earliest",
-    "latest", "actors", "actor_slugs", "sources", "summary", "url",
+    "latest", "actors", "actor_slugs", "sources", "source_details", "summary", "url",
 )  # fmt: skip
 CSV_COLUMNS = CSV_LAYOUT + tuple(name for name in WIRE_NAMES if name not in CSV_LAYOUT)
 
 
 def _csv_cells(event: Event) -> dict[str, str]:
     """Cells for the columns a spreadsheet reads differently from JSON: actors as
-    'Name (role)' and sources as URLs, each list joined with '; ', so one event is one row."""
+    'Name (role, kind)' and sources as URLs, each list joined with '; ', so one event is one
+    row. The kind lets a file imported into an empty timeline create the actor; the sources'
+    titles, publishers and dates ride along as JSON, which no separator can break."""
     return {
         "end": event.end or "",
         "precision": event.precision.value,
@@ -82,11 +85,19 @@ def _csv_cells(event: Event) -> dict[str, str]:
         "when": event.span.in_words(),
         "earliest": event.starts_on.isoformat(),
         "latest": "" if event.ongoing else event.ends_on.isoformat(),
-        "actors": "; ".join(f"{link.actor.name} ({link.role.value})" for link in event.links),
+        "actors": "; ".join(
+            f"{link.actor.name} ({link.role.value}, {link.actor.kind})" for link in event.links
+        ),
         "actor_slugs": "; ".join(link.actor.slug for link in event.links),
         "sources": "; ".join(source.url for source in event.sources),
+        "source_details": _source_details(event),
         "url": url_for("pages.event", slug=event.slug, _external=True),
     }
+
+
+def _source_details(event: Event) -> str:
+    citations = [source_json(source) for source in event.sources]
+    return json.dumps(citations, ensure_ascii=False) if citations else ""
 
 
 def event_row(event: Event) -> tuple[str, ...]:
