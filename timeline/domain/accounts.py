@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeline.db import Base, created_at, intpk, vocabulary_column
@@ -30,6 +30,9 @@ class User(Base):
     role: Mapped[Role] = mapped_column(vocabulary_column(Role, "user_role"))
     created_at: Mapped[created_at]
     last_login_at: Mapped[dt.datetime | None]
+    # Part of what a session cookie names (see get_id): moving it on logout or a password
+    # change makes every cookie issued before it name a version that no longer exists.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     # Flask-Login's user interface.
     is_authenticated = True
@@ -37,7 +40,9 @@ class User(Base):
     is_anonymous = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the signed session keeps: the id and the session version, so a cookie copied
+        before a logout or a password change stops opening the account."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_admin(self) -> bool:
@@ -48,12 +53,16 @@ class User(Base):
 
 
 class LoginAttempt(Base):
-    """One try at logging in, kept so repeated failures can be slowed down on every worker."""
+    """One try at logging in, kept so repeated failures can be slowed down on every worker
+    and server alike: the delays are read from these rows, not from any process's memory."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
-        Index("ix_login_attempts_username_at", "username", "at"),
+        # The delay of one name tried from one address, and of one address over every name.
+        Index("ix_login_attempts_username_address_at", "username", "address", "at"),
         Index("ix_login_attempts_address_at", "address", "at"),
+        # Forgetting old attempts deletes by age alone.
+        Index("ix_login_attempts_at", "at"),
     )
 
     id: Mapped[intpk]

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from timeline.dates import PartialDate
 from timeline.domain import Actor, Status
-from timeline.services.events import queries as event_service
+from timeline.services.actors import queries as actor_service
 from timeline.services.events.filtering import EventFilter
 from timeline.services.events.ordering import CHRONOLOGICAL, SORTABLE, Cursor, Ordering
 from timeline.services.events.queries import EventQuery
@@ -93,7 +93,7 @@ def _actors(session: Session, args: MultiDict, errors: dict[str, str]) -> tuple[
     if len(slugs) > MAX_ACTORS:
         errors["actor"] = f"name at most {MAX_ACTORS} actors"
         return ()
-    found = {slug: event_service.find_actor_by_name(session, slug) for slug in slugs}
+    found = {slug: actor_service.public_actor_by_name(session, slug) for slug in slugs}
     unknown = [slug for slug, actor in found.items() if actor is None]
     if unknown:
         errors["actor"] = f"no actor {', '.join(map(repr, unknown))}: use an actor's slug"

@@ -6,26 +6,21 @@ import datetime as dt
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from timeline.domain.accounts import LoginAttempt, Role, User
+from timeline.domain.accounts import Role, User
+from timeline.services.accounts import logins
 
 # Argon2id with the library's current defaults (RFC 9106's low-memory profile).
 HASHER = PasswordHasher()
 MIN_PASSWORD = 12
-FAILURES_ALLOWED = 5  # per account name, and per address, within WINDOW
-WINDOW = dt.timedelta(minutes=15)
 # Verified when the name is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = HASHER.hash("an account name nobody has")
 
 
 class AccountError(ValueError):
     """An account that cannot be made as asked, with the reason in words."""
-
-
-class TooManyAttempts(Exception):
-    """Too many failed logins lately for this name or address."""
 
 
 def create_user(session: Session, username: str, password: str, role: Role) -> User:
@@ -43,26 +38,17 @@ def create_user(session: Session, username: str, password: str, role: Role) -> U
     return user
 
 
-def _recent_failures(session: Session, column, value: str, now: dt.datetime) -> int:
-    statement = select(func.count()).where(
-        column == value, LoginAttempt.at >= now - WINDOW, LoginAttempt.succeeded.is_(False)
-    )
-    return session.scalar(statement) or 0
-
-
 def authenticate(
     session: Session, username: str, password: str, address: str, now: dt.datetime | None = None
 ) -> User | None:
-    """The account these credentials open, or None; raises TooManyAttempts when the name or
-    the address has failed FAILURES_ALLOWED times within WINDOW. Every try is recorded."""
+    """The account these credentials open, or None; raises logins.TooManyAttempts while this
+    name at this address, or this address, must wait after failing. Every try is recorded."""
     now = now or dt.datetime.now(dt.UTC)
     username = username.strip()[:80]
-    for column, value in ((LoginAttempt.username, username), (LoginAttempt.address, address)):
-        if _recent_failures(session, column, value, now) >= FAILURES_ALLOWED:
-            raise TooManyAttempts
+    logins.check_delay(session, username, address, now)
     user = session.scalars(select(User).where(User.username == username)).first()
     ok = _verify(user.password_hash if user else _DUMMY_HASH, password) and user is not None
-    session.add(LoginAttempt(username=username, address=address, at=now, succeeded=ok))
+    logins.record(session, username, address, now, ok)
     if not ok:
         return None
     if HASHER.check_needs_rehash(user.password_hash):
@@ -79,9 +65,31 @@ def _verify(hashed: str, password: str) -> bool:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password, which also ends every session of the account: whoever held the old
+    password, or a cookie from before, is out."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"a password has at least {MIN_PASSWORD} characters")
     user.password_hash = HASHER.hash(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session cookie issued to this account so far stops opening it."""
+    user.session_version += 1
+
+
+def user_for_session(session: Session, session_id: str) -> User | None:
+    """The account a session names ("id:version", User.get_id), while that version is current."""
+    user_id, _, version = session_id.partition(":")
+    if not (_number(user_id) and _number(version)):
+        return None
+    user = session.get(User, int(user_id))
+    return user if user is not None and user.session_version == int(version) else None
+
+
+def _number(text: str) -> bool:
+    """Digits that fit a 64-bit column, so the lookup never fails on PostgreSQL."""
+    return 0 < len(text) <= 18 and text.isascii() and text.isdigit()
 
 
 def all_users(session: Session) -> list[User]:

@@ -1,13 +1,42 @@
-"""Reading actors: the API's keyset pages by slug, and the editors' searchable list."""
+"""Reading actors: the public's (the API's keyset pages by slug, one actor by its slug or an
+alias's), and the editors' searchable list."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from timeline.domain import Actor, ActorAlias, Event, EventActor, Status
+
+
+def shown_publicly() -> ColumnElement[bool]:
+    """Whether the public may see an actor: a published event names it, or no event names it
+    yet. One that only drafts name stays private until one of them is published, so an
+    unreviewed draft never puts a name on the site. Both EXISTS read the (actor_id, event_id)
+    index of the links, and each event by its key."""
+    # Aliases of their own, so a query that already joins links and events (the kinds page
+    # counting them) does not have its joins mistaken for these.
+    link, event = aliased(EventActor), aliased(Event)
+    links = select(link.event_id).where(link.actor_id == Actor.id).correlate(Actor)
+    published = links.join(event, event.id == link.event_id)
+    published = published.where(event.status == Status.PUBLISHED)
+    return published.exists() | ~links.exists()
+
+
+def public_actor(session: Session, slug: str) -> Actor | None:
+    """An actor the public may see, by its slug, with its aliases."""
+    statement = select(Actor).where(Actor.slug == slug, shown_publicly())
+    return session.scalars(statement.options(selectinload(Actor.aliases))).first()
+
+
+def public_actor_by_name(session: Session, slug: str) -> Actor | None:
+    """An actor the public may see whose slug, or one of whose alias slugs, is this one."""
+    by_alias = select(ActorAlias.actor_id).where(ActorAlias.slug == slug).scalar_subquery()
+    statement = select(Actor).where((Actor.slug == slug) | (Actor.id == by_alias))
+    statement = statement.where(shown_publicly()).options(joinedload(Actor.aliases))
+    return session.scalars(statement).unique().first()
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +48,7 @@ class ActorPage:
 def actor_page(
     session: Session, q: str, kinds: tuple[str, ...], after: str | None, limit: int
 ) -> ActorPage:
-    """Actors by slug; `q` matches a name or alias anywhere, any case."""
+    """Actors the public may see, by slug; `q` matches a name or alias anywhere, any case."""
     events = (
         select(func.count())
         .select_from(EventActor)
@@ -27,7 +56,8 @@ def actor_page(
         .where(EventActor.actor_id == Actor.id, Event.status == Status.PUBLISHED)
         .scalar_subquery()
     )
-    statement = select(Actor, events).order_by(Actor.slug).limit(limit + 1)
+    statement = select(Actor, events).where(shown_publicly()).order_by(Actor.slug)
+    statement = statement.limit(limit + 1)
     if q:
         aliased = select(ActorAlias.actor_id).where(ActorAlias.name.icontains(q, autoescape=True))
         statement = statement.where(

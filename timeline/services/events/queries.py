@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from timeline.dates import clamped_after, clamped_before
 from timeline.domain import Actor, ActorAlias, ActorKind, Category, Event, EventActor, Status
+from timeline.services.actors.queries import shown_publicly
 from timeline.services.events.filtering import EventFilter, clauses, resolved
 from timeline.services.events.ordering import CHRONOLOGICAL, Cursor, Ordering
 
@@ -209,13 +210,15 @@ class KindOfActors:
 
 
 def actors_by_kind(session: Session) -> list[KindOfActors]:
-    """Every actor kind by label, each with its actors and their counts of published events."""
+    """Every actor kind by label, each with the actors the public may see and their counts of
+    published events."""
     events = func.count(Event.id).label("event_count")
     published = (Event.id == EventActor.event_id) & (Event.status == Status.PUBLISHED)
     statement = (
         select(Actor.kind, Actor.slug, Actor.name, events)
         .outerjoin(EventActor, EventActor.actor_id == Actor.id)
         .outerjoin(Event, published)
+        .where(shown_publicly())
         .group_by(Actor.id)
         .order_by(events.desc(), Actor.name)
     )

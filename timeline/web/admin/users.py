@@ -5,7 +5,7 @@ their own account, so an admin always remains."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -136,8 +136,10 @@ def user_password(id: int):
     form = PasswordForm()
     if not form.validate():
         return _manage(user, 400, password_form=form)
-    accounts.set_password(user, form.password.data)
+    accounts.set_password(user, form.password.data)  # which ends the account's sessions
     db.session.commit()
+    if user.id == current_user.id:
+        login_user(user)  # all but this one: the admin who set it stays logged in
     flash(f"“{user.username}” has a new password.")
     return redirect(url_for("admin.user_edit", id=id))
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from timeline.db import db
 from timeline.domain import Actor
 from timeline.domain.events import ROLE_MEANINGS
+from timeline.services.actors import queries as actor_service
 from timeline.services.events import layout as timeline_service
 from timeline.services.events import queries as event_service
 from timeline.services.events.filtering import EventFilter
@@ -65,7 +66,7 @@ def event(slug: str):
 def actor(slug: str):
     """An actor and the events it took part in, drawn and listed; an alias's address
     redirects to the actor's own."""
-    found = event_service.get_actor(db.session, slug)
+    found = actor_service.public_actor(db.session, slug)
     if found is None:
         return _redirect_alias(slug)
     appearances = event_service.actor_events(db.session, found)
@@ -90,7 +91,7 @@ def kinds():
 
 def _redirect_alias(slug: str):
     """A permanent redirect from an alias's address to its actor's, or a 404."""
-    named = event_service.find_actor_by_name(db.session, slug)
+    named = actor_service.public_actor_by_name(db.session, slug)
     if named is None:
         abort(404, description="There is no actor at this address.")
     return redirect(url_for("pages.actor", slug=named.slug), 301)
