@@ -29,7 +29,9 @@ def build(test_config: dict | None = None) -> Flask:
 
     from timeline import cli
     from timeline.web import admin, api, auth, errors, http_cache, pages, security, template_filters
+    from timeline.web.converters import row_ids
 
+    row_ids(app)  # before the blueprints: their rules read `int` when added
     security.init_app(app)
     pages.init_app(app)
     app.register_blueprint(auth.bp)

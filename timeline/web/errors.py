@@ -6,11 +6,17 @@ import math
 
 from flask import Flask, abort, current_app, jsonify, make_response, render_template, request
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
 
 from timeline.db import db, is_lock_wait, reading_only
+from timeline.services.characters import text_problem
 from timeline.web.api.shapes import error_json
 from timeline.web.event_params import BadParameters
+
+PLAIN_500 = (
+    "<!doctype html><title>500 Internal Server Error</title><h1>Internal Server Error</h1>"
+    "<p>Something went wrong on our side; nothing you did caused it. Try again shortly.</p>"
+)
 
 
 class ApiError(Exception):
@@ -40,7 +46,23 @@ def handle_http_error(exc: HTTPException):
 
 def handle_bad_parameters(exc: BadParameters):
     """Query parameters a person typed wrong, each named; pages catch theirs to show a form."""
+    if not _wants_json():
+        named = "; ".join(f"{key}: {message}" for key, message in exc.fields.items())
+        return handle_http_error(BadRequest(f"Parameters of this address cannot be read: {named}."))
     return jsonify(error_json(400, "invalid query parameters", exc.fields)), 400
+
+
+def handle_unexpected(exc: InternalServerError):
+    """Any failure nothing else answers gets the site's own 500 page or JSON. The session is
+    rolled back first, as PostgreSQL refuses every statement after a failed one in a
+    transaction, the page's own lookups (the logged-in user) included; should the page fail
+    all the same (the database gone), a plain one is sent rather than a bare traceback."""
+    try:
+        db.session.rollback()
+        return handle_http_error(exc)
+    except Exception:  # the answer of last resort may not fail in turn
+        current_app.logger.exception("the error page failed too")
+        return PLAIN_500, 500, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def handle_api_error(exc: ApiError):
@@ -63,6 +85,17 @@ def handle_database_busy(exc: OperationalError):
     return response
 
 
+def refuse_unreadable_parameters() -> None:
+    """A query parameter holding NUL or another control character is no search, date or slug
+    (and PostgreSQL refuses NUL): a 400 naming it, before any view reads it."""
+    refused = {}
+    for key, value in request.args.items(multi=True):
+        if problem := text_problem(value, multiline=True):
+            refused.setdefault(key, problem)
+    if refused:
+        raise BadParameters(refused)
+
+
 def refuse_nul_in_path() -> None:
     """No address on this site holds a NUL character, and PostgreSQL refuses to compare text
     holding one: answer 404 before a view looks a slug up."""
@@ -72,7 +105,9 @@ def refuse_nul_in_path() -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(refuse_nul_in_path)
+    app.before_request(refuse_unreadable_parameters)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(InternalServerError, handle_unexpected)
     app.register_error_handler(BadParameters, handle_bad_parameters)
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(OperationalError, handle_database_busy)

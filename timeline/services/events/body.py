@@ -1,8 +1,8 @@
 """Checking a JSON body against the event contract, with the messages the editors' form shows
 at its fields, each named by its JSON path (`title`, `actors[0].kind`, `sources[1].url`).
 
-What JSON can say and a form cannot (a wrong type, an unknown field, a NUL or a lone
-surrogate in text) is refused first; a field with such a problem is then checked as empty.
+What JSON can say and a form cannot (a wrong type, an unknown field, a character no text may
+hold: services/characters.py) is refused first; such a field is then checked as empty.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from timeline.dates import DateError, PartialDate, span_of
 from timeline.domain.events import Role
+from timeline.services.characters import text_problem
 from timeline.services.events.schema import (
     CONTROLS,
     DEFAULTS,
@@ -66,13 +67,8 @@ def text(value: Any, key: str, errors: dict[str, str]) -> str:
     if not isinstance(value, str):
         errors[key] = f"must be text, got {type(value).__name__}"
         return ""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # JSON can spell half a surrogate pair; no database stores it
-        errors[key] = "holds an unpaired surrogate (\\ud800 to \\udfff), which is not text"
-        return ""
-    if "\x00" in value:  # PostgreSQL refuses text holding NUL
-        errors[key] = "holds a NUL character (\\u0000)"
+    if problem := text_problem(value, multiline=key in FREE_TEXTS):
+        errors[key] = problem
         return ""
     return value
 

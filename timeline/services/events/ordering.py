@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from timeline.domain import Event
+from timeline.services.characters import text_problem
 
 SORTABLE: dict[str, InstrumentedAttribute] = {
     "start": Event.starts_on,
@@ -169,8 +170,8 @@ class Cursor:
             sort, values, ident = json.loads(base64.urlsafe_b64decode(padded))
             if not (isinstance(sort, str) and isinstance(values, list) and type(ident) is int):
                 raise ValueError(token)
-            if not 0 < ident < 2**63 or any("\x00" in str(v) for v in values):
-                raise ValueError(token)  # beyond what a database column can hold
+            if not 0 < ident < 2**63 or any(text_problem(str(v), True) for v in [sort, *values]):
+                raise ValueError(token)  # beyond what a database column can hold or compare
             return cls(sort, tuple(values), ident)
         except (binascii.Error, UnicodeDecodeError, ValueError, TypeError) as exc:
             raise CursorError("not a cursor from this site: use the 'next' link as given") from exc

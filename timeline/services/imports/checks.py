@@ -14,6 +14,7 @@ from slugify import slugify
 from timeline.dates import DateError, PartialDate, Precision, Span, span_of
 from timeline.domain.events import Role
 from timeline.services.actors.schema import ACTOR_WIRE, ActorRecord
+from timeline.services.characters import text_problem
 from timeline.services.events.schema import (
     DEFAULTS,
     FREE_TEXTS,
@@ -34,6 +35,7 @@ EVENT_FIELDS = {*WIRE_NAMES, "precision"}
 ANSWER_ONLY = {"earliest", "latest", "status", "url", "created_at", "updated_at"}
 ACTOR_FIELDS = set(ACTOR_WIRE)
 _SPAN_FIELDS = {"start", "end", "precision", "ongoing"}
+_MULTI_LINE = {*FREE_TEXTS, "description"}  # texts that may run over several lines
 
 
 @dataclass
@@ -56,10 +58,13 @@ class _Checker:
         self.file, self.index = file, index
         self.raw = raw if isinstance(raw, dict) else {}
         title = self.raw.get("title") or self.raw.get("name")
-        self.title = title if isinstance(title, str) else None
+        # A title no text may be is not repeated on a page: the problem at its field says why.
+        self.title = title if isinstance(title, str) and not text_problem(title) else None
         self.problems: list[Problem] = []
         if not isinstance(raw, dict):
             self.fail(None, f"expected a mapping of fields, got {type(raw).__name__}")
+        for key, problem in _unstorable_texts(self.raw):
+            self.fail(key, problem)
 
     def fail(self, field_name: str | None, message: str) -> None:
         self.problems.append(Problem(self.file, self.index, self.title, field_name, message))
@@ -125,6 +130,38 @@ class _Checker:
         return [
             Problem(self.file, self.index, self.title, k, "unknown field, ignored") for k in extra
         ]
+
+
+def _unstorable_texts(raw: dict) -> list[tuple[str, str]]:
+    """Each text of a record, keys included, that holds a character no text may hold
+    (services/characters.py), by its path (`sources[2].title`): the record is refused before
+    its fields are read, so no such text reaches the database or a page. A list or mapping
+    that YAML aliases repeat is looked at once."""
+    found: list[tuple[str, str]] = []
+    waiting: list[tuple[str, Any]] = [("", raw)]
+    seen: set[int] = set()
+    while waiting:
+        path, value = waiting.pop()
+        if isinstance(value, dict | list) and id(value) not in seen:
+            seen.add(id(value))
+            waiting += reversed(_parts(path, value, found))
+        elif isinstance(value, str) and (problem := text_problem(value, path in _MULTI_LINE)):
+            found.append((path, problem))
+    return found
+
+
+def _parts(path: str, container: dict | list, found: list[tuple[str, str]]) -> list:
+    """The paths and values inside a list or mapping; a key no text may be is a problem."""
+    if isinstance(container, list):
+        return [(f"{path}[{n}]", value) for n, value in enumerate(container, 1)]
+    parts = []
+    for key, value in container.items():
+        problem = text_problem(key) if isinstance(key, str) else None
+        name = repr(key) if problem else str(key)  # repr escapes what a page cannot show
+        parts.append((f"{path}.{name}" if path else name, value))
+        if problem:
+            found.append((parts[-1][0], f"its name {problem}"))
+    return parts
 
 
 def check_span(c: _Checker) -> Span | None:

@@ -10,6 +10,11 @@ from typing import Any
 
 import yaml
 
+# A record of the format lies at most five levels down (a mapping, its events list, an event,
+# its sources, a source); deeper is no import file, and would only run the checks out of stack.
+MAX_DEPTH = 16
+TOO_DEEP = f"the file is nested more than {MAX_DEPTH} lists or mappings deep, which no record is"
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -51,16 +56,42 @@ def read_document(path: Path) -> Any:
 
 
 def parse_text(name: str, text: str, json_text: bool) -> Any:
-    """Parse YAML (or JSON) text; a syntax error is refused as a problem naming its line."""
+    """Parse YAML (or JSON) text; a syntax error is refused as a problem naming its line, and
+    so is a document nested deeper than any record of the format goes."""
     try:
-        return json.loads(text) if json_text else yaml.safe_load(text)
+        document = json.loads(text) if json_text else yaml.safe_load(text)
     except json.JSONDecodeError as exc:
         message = f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         message = f"malformed YAML{at}: {getattr(exc, 'problem', None) or exc}"
+    except RecursionError:
+        message = TOO_DEEP
+    except ValueError as exc:  # Python reads no integer of more than 4,300 digits
+        message = f"a number in the file cannot be read: {exc}"
+    else:
+        if not _nested_within(document, MAX_DEPTH):
+            raise ImportRejected([Problem(name, None, None, None, TOO_DEEP)])
+        return document
     raise ImportRejected([Problem(name, None, None, None, message)])
+
+
+def _nested_within(document: Any, depth: int) -> bool:
+    """Whether no list or mapping lies more than `depth` levels down, looked at level by level.
+    YAML's aliases can repeat one container a billion times over in a short file, so each is
+    opened once a level (and at most `depth` times in all)."""
+    level = [document]
+    for _ in range(depth):
+        opened: dict[int, Any] = {
+            id(value): value for value in level if isinstance(value, dict | list)
+        }
+        level = [item for value in opened.values() for item in _inside(value)]
+    return not any(isinstance(value, dict | list) for value in level)
+
+
+def _inside(container: dict | list) -> list:
+    return list(container.values()) if isinstance(container, dict) else container
 
 
 # A saved /api/events answer: its events, with the paging it came with.

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from timeline.db import db
 from timeline.services.accounts import tokens as api_tokens
 from timeline.web.admin import bp
+from timeline.web.forms import PageForm
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PageForm):
     name = StringField(
         "Name",
         [DataRequired(), Length(max=api_tokens.MAX_NAME)],

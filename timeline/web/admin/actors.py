@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import Form, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -25,19 +24,20 @@ from timeline.services.vocabulary import load_vocabulary
 from timeline.web.admin import bp
 from timeline.web.admin.conflicts import Conflict, conflict, loaded_version, version_field
 from timeline.web.admin.history import history_page, restored, revision_or_404
+from timeline.web.forms import PageForm, PlainForm
 from timeline.web.security import admin_required
 
 MAX_ALIASES, MAX_NAME = 50, 200
 
 
-class ActorSearch(Form):
+class ActorSearch(PlainForm):
     """The list's filters, read from the query string (a GET form needs no CSRF token)."""
 
     q = StringField("Name or alias", validators=[Optional(), Length(max=MAX_NAME)])
     kind = SelectField("Kind", validators=[Optional()])
 
 
-class ActorForm(FlaskForm):
+class ActorForm(PageForm):
     name = StringField(
         "Name", validators=[DataRequired("Give the actor a name."), Length(max=MAX_NAME)]
     )
@@ -86,7 +86,7 @@ class ActorForm(FlaskForm):
             target.errors = [*target.errors, *messages]
 
 
-class MergeForm(FlaskForm):
+class MergeForm(PageForm):
     into = StringField(
         "Actor to keep",
         validators=[DataRequired("Name the actor to keep."), Length(max=MAX_NAME)],

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -19,6 +18,7 @@ from timeline.services.costs.data import REFERENCE_MODEL
 from timeline.services.costs.edits import CostEditRejected, Problems
 from timeline.web.admin import bp
 from timeline.web.admin.event_form import DATE_HINT
+from timeline.web.forms import PageForm
 from timeline.web.security import admin_required
 
 SOURCE_HINT = "A web address (http:// or https://), or a citation in words."
@@ -50,7 +50,7 @@ def _sentence(label: str, message: str) -> str:
     return message[0].upper() + message[1:].rstrip(".") + "."
 
 
-class CostForm(FlaskForm):
+class CostForm(PageForm):
     """A row's form: fields named as in the seed file, so the importer's problems find them."""
 
     section: ClassVar[str]

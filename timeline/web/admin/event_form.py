@@ -13,11 +13,9 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
-    Form,
     FormField,
     SelectField,
     StringField,
@@ -32,6 +30,7 @@ from timeline.services.events.body import check_body
 from timeline.services.events.schema import EventRecord
 from timeline.services.imports.documents import Problem
 from timeline.web.admin.conflicts import version_field
+from timeline.web.forms import PageForm, PlainForm
 
 DATE_HINT = "2024, 2024-03 or 2024-03-25: the precision follows what you type."
 _ROW_KEY = re.compile(r"(actors|sources)\[(\d+)\]\.(\w+)")
@@ -42,7 +41,7 @@ def _limit(longest: int, **more: Any) -> dict[str, Any]:
     return {"maxlength": longest, **more}
 
 
-class ActorRow(Form):
+class ActorRow(PlainForm):
     name = StringField(
         "Actor", render_kw=_limit(schema.MAX_NAME, list="actor-names", autocomplete="off")
     )
@@ -54,14 +53,14 @@ class ActorRow(Form):
     kind = SelectField("Kind, for a new actor", choices=[], validate_choice=False)
 
 
-class SourceRow(Form):
+class SourceRow(PlainForm):
     url = StringField("URL", render_kw=_limit(schema.MAX_URL))
     title = StringField("Page title", render_kw=_limit(schema.MAX_SOURCE_TITLE))
     publisher = StringField("Publisher", render_kw=_limit(schema.MAX_PUBLISHER))
     published = StringField("Published")
 
 
-class EventForm(FlaskForm):
+class EventForm(PageForm):
     title = StringField("Title", render_kw=_limit(schema.LIMITS["title"], required=True))
     slug = StringField("Address (slug)", render_kw=_limit(schema.LIMITS["slug"]))
     summary = TextAreaField("Summary", render_kw=_limit(schema.LIMITS["summary"]))
@@ -88,13 +87,15 @@ class EventForm(FlaskForm):
         categories = [choice.value for choice in self.category.choices or ()]
         checked = check_body(self._body(), categories, self.kinds, lambda _slug: True)
         for key, message in checked.errors.items():
-            self._field_at(key).errors.append(message)
+            field = self._field_at(key)
+            if not field.errors:  # a text no column can store was refused as the form read it
+                field.errors.append(message)
         for rows in (self.actors, self.sources):  # a row's problems make its list's, as WTForms'
             rows.errors = [row.form.errors for row in rows if row.form.errors]
         self.checked = checked.record
         return not self.errors
 
-    def _rows(self, name: str, key: str) -> list[Form]:
+    def _rows(self, name: str, key: str) -> list[PlainForm]:
         """The rows of a list that are filled in: blank rows are left out."""
         return [row.form for row in getattr(self, name) if (row.form[key].data or "").strip()]
 

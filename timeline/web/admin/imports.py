@@ -7,7 +7,6 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField, HiddenField
 
@@ -16,11 +15,12 @@ from timeline.services.imports import bulk as bulk_import
 from timeline.services.imports.bulk import MAX_BYTES, SUFFIXES
 from timeline.services.imports.documents import ImportRejected, Problem
 from timeline.web.admin import bp
+from timeline.web.forms import PageForm
 
 MAX_MB = MAX_BYTES // (1024 * 1024)
 
 
-class UploadForm(FlaskForm):
+class UploadForm(PageForm):
     file = FileField(
         "File to import",
         validators=[
@@ -35,7 +35,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PageForm):
     token = HiddenField()
     publish = BooleanField("Publish on import: new and changed events go public at once")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -16,6 +15,7 @@ from timeline.domain.accounts import Role, User
 from timeline.services.accounts import users as accounts
 from timeline.services.accounts.users import MIN_PASSWORD, AccountError
 from timeline.web.admin import bp
+from timeline.web.forms import PageForm
 from timeline.web.security import admin_required
 
 ROLES = [
@@ -42,7 +42,7 @@ def _confirmation() -> PasswordField:
     )
 
 
-class NewUserForm(FlaskForm):
+class NewUserForm(PageForm):
     username = StringField(
         "User name", [DataRequired(), Length(max=80)], render_kw={"autocomplete": "off"}
     )
@@ -52,12 +52,12 @@ class NewUserForm(FlaskForm):
     save = SubmitField("Create the account")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(PageForm):
     role = SelectField("New role", choices=ROLES)
     save_role = SubmitField("Change the role")
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PageForm):
     password = _password("New password")
     confirm = _confirmation()
     save_password = SubmitField("Set the password")
