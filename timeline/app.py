@@ -28,7 +28,19 @@ def build(test_config: dict | None = None) -> Flask:
     )
 
     from timeline import cli
-    from timeline.web import admin, api, auth, errors, http_cache, pages, security, template_filters
+    from timeline.web import (
+        admin,
+        api,
+        assets,
+        auth,
+        compression,
+        errors,
+        headers,
+        http_cache,
+        pages,
+        security,
+        template_filters,
+    )
     from timeline.web.converters import row_ids
 
     row_ids(app)  # before the blueprints: their rules read `int` when added
@@ -39,6 +51,9 @@ def build(test_config: dict | None = None) -> Flask:
     api.init_app(app)
     errors.init_app(app)
     http_cache.init_app(app)
+    assets.init_app(app)
+    headers.init_app(app)
+    compression.init_app(app)  # runs after every other after-request step, wherever listed
     template_filters.init_app(app)
     cli.init_app(app)
     # What is alive once the app is built (modules, mappers, templates) lives as long as the
