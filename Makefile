@@ -9,12 +9,16 @@ PORT ?= 5000
 CONSTRAINTS := .ci/constraints.txt
 LOWEST ?= .venv-lowest
 
-.PHONY: run test test-lowest bench bench-cost bench-timeline bench-api clean
+.PHONY: run serve test test-lowest bench bench-cost bench-timeline bench-api clean
 
 run: $(VENV)/.run  ## create the environment, migrate, seed an empty database, serve on HOST:PORT
 	$(FLASK) db upgrade
 	$(FLASK) seed --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+serve: $(VENV)/.serve  ## migrate, then serve with gunicorn (timeline/gunicorn_conf.py) on HOST:PORT
+	$(FLASK) db upgrade
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c python:timeline.gunicorn_conf 'timeline:create_app()'
 
 test: $(VENV)/.dev  ## lint and format check, then the whole suite (SQLite, or TIMELINE_TEST_DATABASE_URL)
 	$(BIN)/ruff check .
@@ -27,7 +31,7 @@ test-lowest:  ## the suite with the lowest versions pyproject.toml allows, in $(
 	$(LOWEST)/bin/python -m pip install --quiet --upgrade pip
 	$(PYTHON) .ci/lowest.py > $(LOWEST)/floors.txt
 	$(LOWEST)/bin/python -m pip install --quiet -c $(LOWEST)/floors.txt -c $(CONSTRAINTS) \
-		-e '.[dev,postgres]'
+		-e '.[dev,postgres,serve]'
 	$(LOWEST)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.dev  ## list-page and API timings on a synthetic database
@@ -50,13 +54,17 @@ $(VENV)/.run: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet -e '.[postgres]'
 	touch $@
 
-$(VENV)/.dev: pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,postgres]'
+$(VENV)/.serve: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[postgres,serve]'
 	touch $@ $(VENV)/.run
 
+$(VENV)/.dev: pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,postgres,serve]'
+	touch $@ $(VENV)/.serve $(VENV)/.run
+
 $(VENV)/.bench: pyproject.toml $(CONSTRAINTS) | $(VENV)/bin/python
-	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,postgres,bench]'
-	touch $@ $(VENV)/.dev $(VENV)/.run
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e '.[dev,postgres,serve,bench]'
+	touch $@ $(VENV)/.dev $(VENV)/.serve $(VENV)/.run
 
 clean:
 	rm -rf $(VENV) $(LOWEST) instance .pytest_cache .ruff_cache tests/artifacts

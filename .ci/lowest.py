@@ -1,5 +1,5 @@
-"""Print pip constraints that pin each runtime dependency (and the postgres extra) to the
-lowest version pyproject.toml allows: `make test-lowest` installs with them."""
+"""Print pip constraints that pin each runtime dependency (and the postgres and serve extras)
+to the lowest version pyproject.toml allows: `make test-lowest` installs with them."""
 
 import re
 import sys
@@ -12,7 +12,8 @@ FLOOR = re.compile(r"(?P<name>[A-Za-z0-9_.-]+)(?:\[[^\]]*\])?\s*>=\s*(?P<version
 def floors(pyproject: Path) -> list[str]:
     """`name==version` for every requirement; one without a `>=` floor is an error."""
     project = tomllib.loads(pyproject.read_text())["project"]
-    requirements = project["dependencies"] + project["optional-dependencies"]["postgres"]
+    extras = project["optional-dependencies"]
+    requirements = project["dependencies"] + extras["postgres"] + extras["serve"]
     pins = []
     for requirement in requirements:
         match = FLOOR.fullmatch(requirement.strip())

@@ -10,7 +10,9 @@ import timeline.domain  # noqa: F401  (registers every model on the metadata)
 from timeline.db import db
 
 config = context.config
-fileConfig(config.config_file_name)
+# The app's own loggers exist by now: left enabled, so that a process that migrates (a test
+# run, a deploy step) still hears from the app afterwards.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 

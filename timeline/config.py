@@ -5,6 +5,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from timeline.db import REPLICA_BIND
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 
@@ -34,6 +36,17 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     # API answers each process keeps by ETag and sends again without a query (0: none).
     "API_ANSWERS_KEPT": 256,
+    # Running several app servers: Redis shares the rate-limit counts and the kept answers
+    # between them (redis://host:6379/0), under keys starting with REDIS_KEY_PREFIX; a kept
+    # answer lives there at most API_ANSWERS_SECONDS.
+    "REDIS_URL": None,
+    "REDIS_KEY_PREFIX": "timeline:",
+    "API_ANSWERS_SECONDS": 600,
+    # A read replica: public GET and HEAD requests read from it (timeline.db.RoutingSession).
+    "READ_DATABASE_URL": None,
+    # Reverse proxies in front of the app whose X-Forwarded-For/Proto/Host/Prefix are believed
+    # (Werkzeug's ProxyFix); 0 believes none, so a client cannot pose as another address.
+    "PROXY_HOPS": 0,
     # How long a write waits for another's lock (a long import) before a 503 with Retry-After.
     "WRITE_WAIT_SECONDS": 10,
 }
@@ -50,6 +63,21 @@ def configure(app: Flask, overrides: dict | None) -> None:
     )
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    _shared_state(app.config)
+
+
+def _shared_state(config: dict) -> None:
+    """Point the rate limiter at Redis and add the replica's engine, when they are configured."""
+    if config["REDIS_URL"] and config["RATELIMIT_STORAGE_URI"] == "memory://":
+        config["RATELIMIT_STORAGE_URI"] = config["REDIS_URL"]
+        config["RATELIMIT_KEY_PREFIX"] = config["REDIS_KEY_PREFIX"] + "limits"
+        # Redis gone costs each process its own count for a while, not every answer a 500.
+        config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+        config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_timeout": 1})
+    if config["READ_DATABASE_URL"]:
+        binds = dict(config.get("SQLALCHEMY_BINDS") or {})
+        binds[REPLICA_BIND] = database_url(config["READ_DATABASE_URL"])
+        config["SQLALCHEMY_BINDS"] = binds
 
 
 def database_url(url: str) -> str:
