@@ -6,6 +6,8 @@ import gzip
 import brotli
 import pytest
 
+from tests.test_api_writes import bearer, new_token
+
 DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
 TEXT_ANSWERS = ["/", "/docs/api", "/cost", "/api/events", "/api/events.csv", "/api/events.ics",
                 "/api/events.atom", "/categories"]  # fmt: skip
@@ -77,3 +79,17 @@ def test_a_streamed_export_is_encoded_as_it_streams(seeded, client):
     packed = fetch(client, "/api/events.csv", "gzip")
     assert "Content-Length" not in packed.headers  # sent as it is made, not held whole
     assert gzip.decompress(packed.data) == plain.data
+
+
+def test_a_tag_read_from_an_encoded_answer_still_allows_a_write(seeded, admin, client):
+    url = "/api/events/writers-guild-of-america-strike"
+    secret = new_token(admin)
+    read = fetch(client, url, "gzip")  # as most HTTP libraries ask by default
+    assert read.headers["Content-Encoding"] == "gzip" and read.headers["ETag"].startswith("W/")
+    headers = {**bearer(secret), "If-Match": read.headers["ETag"]}
+    changed = client.patch(
+        url, json={"notes": "Dates from the guild's own notices."}, headers=headers
+    )
+    assert changed.status_code == 200, changed.get_json()
+    stale = client.patch(url, json={"notes": "Again."}, headers=headers)
+    assert stale.status_code == 412  # the encoded copy's tag names that version, and only it

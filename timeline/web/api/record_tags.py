@@ -38,4 +38,6 @@ def stamped(response: Response, record: Event | Actor) -> Response:
 def matches(record: Event | Actor) -> bool:
     """Whether the request's `If-Match` allows changing the record: absent, `*`, or naming
     its current version."""
-    return not request.if_match or request.if_match.contains(record_etag(record))
+    # Weakly: a client that read the record compressed holds W/"<tag>" (web/compression.py
+    # marks encoded copies weak), and the version it names is the same.
+    return not request.if_match or request.if_match.contains_weak(record_etag(record))

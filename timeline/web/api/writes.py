@@ -169,10 +169,11 @@ def _checked(body: dict[str, Any]) -> Checked:
     return checked
 
 
-def _write(user: User, body: dict, event: Event | None) -> Event:
+def _write(user: User, body: dict, event: Event | None, status: int = 200):
     """Check and save as the admin form does: a 403 for an editor who publishes, a 409 for a
     likely duplicate unless confirmed, a 400 for what the importer refuses; raises
-    VersionConflict when the event moved on from the version read."""
+    VersionConflict when the event moved on from the version read. The answer is built
+    before the commit, so it shows the version this write made, not a later one."""
     checked = _checked(body)
     if checked.publish and not user.is_admin:
         raise ApiError(403, "Only an admin may publish.")
@@ -191,8 +192,9 @@ def _write(user: User, body: dict, event: Event | None) -> Event:
     except IntegrityError:  # another request took the slug or the actor's name meanwhile
         db.session.rollback()
         raise ApiError(409, "another change was saved at the same moment: send it again") from None
+    answer = _saved(saved, status)
     db.session.commit()
-    return saved
+    return answer
 
 
 def _stored(event: Event) -> dict[str, Any]:
@@ -247,7 +249,7 @@ def create_event(user: User):
     """Add an event, as a draft for review; an admin may send "status": "published". A
     likely duplicate (a source another event cites, or a similar title within 30 days) is a
     409 naming it unless "confirm_duplicate" is true."""
-    return _saved(_write(user, _body(), None), 201)
+    return _write(user, _body(), None, 201)
 
 
 @bp.patch("/events/<slug>")
@@ -265,7 +267,7 @@ def update_event(user: User, slug: str):
         if body.get("slug") not in (None, event.slug):
             raise ApiError(400, FIX, {"slug": "an event's address does not change"})
         try:
-            return _saved(_write(user, _stored(event) | body, event))
+            return _write(user, _stored(event) | body, event)
         except VersionConflict:  # another change committed first: read the event again
             db.session.rollback()
     raise ApiError(409, "the event kept changing while this change was saved: send it again")
