@@ -32,8 +32,11 @@ def build(test_config: dict | None = None) -> Flask:
     from timeline.web import (
         admin,
         api,
+        assets,
         auth,
+        compression,
         errors,
+        headers,
         health,
         http_cache,
         pages,
@@ -51,6 +54,9 @@ def build(test_config: dict | None = None) -> Flask:
     api.init_app(app)
     errors.init_app(app)
     http_cache.init_app(app)
+    assets.init_app(app)
+    headers.init_app(app)
+    compression.init_app(app)  # runs after every other after-request step, wherever listed
     template_filters.init_app(app)
     cli.init_app(app)
     health.init_app(app)
