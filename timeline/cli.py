@@ -1,21 +1,27 @@
 """Commands: `flask seed`, `flask import` and `flask import-costs`, each one transaction,
-all or nothing."""
+all or nothing; `flask export` and `flask restore` (backups), `flask publish-sqlite` (the
+public snapshot for Datasette)."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from timeline.db import db, is_lock_wait
 from timeline.domain import Event, Gpu, UserRole
 from timeline.domain.events import Status
+from timeline.services import backup, snapshot
 from timeline.services.accounts.users import AccountError, create_user
 from timeline.services.costs.reference import load_costs
 from timeline.services.imports import bulk as bulk_import
@@ -31,6 +37,9 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(import_command)
     app.cli.add_command(import_costs_command)
+    app.cli.add_command(export_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(publish_sqlite_command)
 
 
 def _import(paths: list[Path], status: Status) -> Report:
@@ -167,3 +176,68 @@ def create_user_command(name: str, role: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"created {user.role.value} {user.username!r}")
+
+
+def _open_backup(path: Path, mode: str) -> IO[str]:
+    """A backup file, gzip-compressed when its name ends in .gz."""
+    if path.suffix == ".gz":
+        return gzip.open(path, mode + "t", encoding="utf-8")
+    return path.open(mode, encoding="utf-8")
+
+
+@click.command("export")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@with_appcontext
+def export_command(path: Path) -> None:
+    """Write everything needed to rebuild the site to one JSON file (gzipped when PATH ends in
+    .gz): events with drafts, actors, sources, revisions, cost data and accounts, without
+    password hashes or API tokens."""
+    bind = db.session.get_bind()
+    # Every table read as of one moment, on PostgreSQL; a session joined to a transaction
+    # already open (as the tests' are) reads as that transaction does.
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    document = backup.export_document(db.session)
+    db.session.rollback()
+    with _open_backup(path, "w") as out:
+        json.dump(document, out, ensure_ascii=False, separators=(",", ":"))
+        out.write("\n")
+    rows = sum(len(table["rows"]) for table in document["tables"].values())
+    click.echo(f"exported {rows} rows of {len(document['tables'])} tables to {path}")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(path: Path) -> None:
+    """Rebuild an empty, migrated database from a file `flask export` wrote, in one
+    transaction. Restored accounts have no password: an admin resets each."""
+    try:
+        with _open_backup(path, "r") as given:
+            document = json.load(given)
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(f"cannot read {path}: {exc}") from None
+    try:
+        counts = backup.restore_document(db.session, document)
+    except (backup.RestoreRefused, DBAPIError) as exc:
+        db.session.rollback()
+        raise click.ClickException(f"restore refused, nothing was written: {exc}") from None
+    db.session.commit()
+    click.echo(f"restored {sum(counts.values())} rows of {len(counts)} tables from {path}")
+
+
+@click.command("publish-sqlite")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+@click.option("--license", "licence", help="The data's licence, for Datasette's page.")
+@click.option("--license-url", help="Where the licence is written.")
+@click.option("--source-url", help="The site the data comes from.")
+@with_appcontext
+def publish_sqlite_command(
+    path: Path, licence: str | None, license_url: str | None, source_url: str | None
+) -> None:
+    """Write the published timeline (no drafts, accounts or history) to a SQLite file that
+    Datasette serves with search, and its metadata.json beside it."""
+    about = {"license": licence, "license_url": license_url, "source_url": source_url}
+    counts = snapshot.write_snapshot(db.session, path, about)
+    db.session.rollback()
+    click.echo(f"wrote {counts['events']} published events to {path}")
