@@ -6,8 +6,11 @@ import io
 from pathlib import Path
 
 from flask import template_rendered
+from sqlalchemy import select
 
 from tests.conftest import addresses, csrf_token
+from tests.test_admin_events import form_data
+from timeline.domain import Event, Status
 
 IMPORT = b"""
 - title: A studio announces an AI previsualisation tool
@@ -37,6 +40,12 @@ def request_every_view(app, session, admin, client) -> None:
     token = csrf_token(admin, "/admin/imports")
     preview = {"csrf_token": token, "file": (io.BytesIO(IMPORT), "plan.yaml")}
     assert admin.post("/admin/imports", data=preview).status_code == 200  # imports/preview.html
+    slug = session.scalars(select(Event.slug).where(Event.status == Status.PUBLISHED)).first()
+    page = f"/admin/events/{slug}/edit"
+    change = form_data(admin, page, title="A change waiting for review")
+    assert admin.post(page, data=change).status_code == 302
+    assert admin.get("/admin/").status_code == 200  # admin/events/_pending.html
+    assert admin.post(page, data=change).status_code == 409  # stale: admin/_conflict.html
 
 
 def test_every_template_is_rendered(seeded, app, session, admin, client, monkeypatch):
