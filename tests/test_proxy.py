@@ -50,19 +50,28 @@ def test_without_proxy_hops_a_forwarded_address_is_not_believed(behind):
     assert statuses(client, "203.0.113.8", times=1) == [429]
 
 
-def session_cookie(client, scheme: str | None) -> str:
-    """The Set-Cookie of the session the login page starts, asked over `scheme` by the proxy."""
+def login_page(client, scheme: str | None):
+    """The login page (which starts a session), asked over `scheme` by the proxy."""
     headers = {"X-Forwarded-Proto": scheme} if scheme else {}
-    page = client.get("/login", headers=headers, environ_base=PROXY)
+    return client.get("/login", headers=headers, environ_base=PROXY)
+
+
+def session_cookie(page) -> str:
     [cookie] = [c for c in page.headers.getlist("Set-Cookie") if c.startswith("session=")]
     return cookie
 
 
 def test_behind_one_proxy_https_is_recognised(behind):
     client = behind(1)
-    assert "; Secure" in session_cookie(client, "https")
-    assert "; Secure" not in session_cookie(client, None)
+    over_https = login_page(client, "https")
+    assert "; Secure" in session_cookie(over_https)
+    assert "Strict-Transport-Security" in over_https.headers
+    over_http = login_page(client, None)
+    assert "; Secure" not in session_cookie(over_http)
+    assert "Strict-Transport-Security" not in over_http.headers
 
 
 def test_without_proxy_hops_a_forwarded_scheme_is_not_believed(behind):
-    assert "; Secure" not in session_cookie(behind(0), "https")
+    page = login_page(behind(0), "https")
+    assert "; Secure" not in session_cookie(page)
+    assert "Strict-Transport-Security" not in page.headers
