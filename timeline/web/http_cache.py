@@ -171,7 +171,7 @@ def _after_page(response: Response) -> None:
     shared = "etag" in g and not session.modified and "Set-Cookie" not in response.headers
     if shared and response.status_code in (200, 304):
         _stamp(response)
-    else:
+    elif not response.cache_control.no_store:  # a view's own no-store stays as it is
         response.headers["Cache-Control"] = PRIVATE
 
 
