@@ -66,9 +66,10 @@ def _count_bulk_changes(state: ORMExecuteState) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _count_changes(session: Session, _context) -> None:
+    dirty = session.dirty  # worked out anew on each read: once, not once per object
     changed = {
         TRACKED[type(obj)]
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        if type(obj) in TRACKED and (obj not in session.dirty or session.is_modified(obj))
+        for obj in (*session.new, *dirty, *session.deleted)
+        if type(obj) in TRACKED and (obj not in dirty or session.is_modified(obj))
     }
     touch(session.connection(), changed)

@@ -3,6 +3,7 @@ slugs made from titles and names."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from slugify import slugify
@@ -17,6 +18,7 @@ def event_slug(title: str) -> str:
 _NAME_REPLACEMENTS = [["+", " plus "], ["&", " and "]]
 
 
+@lru_cache(maxsize=8192)  # an import asks for the same few names thousands of times
 def name_slug(name: str) -> str:
     """The key an actor's name or alias is matched by: case, accents and punctuation ignored."""
     return slugify(name, max_length=100, replacements=_NAME_REPLACEMENTS)

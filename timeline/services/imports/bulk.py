@@ -18,10 +18,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from timeline.db import is_lock_wait
-from timeline.domain import Event, EventActor, Status, Subject, User
+from timeline.domain import Event, Status, Subject, User
 from timeline.services import revisions
 from timeline.services.events.schema import EventRecord
 from timeline.services.imports.checks import Bundle, check_document
@@ -35,7 +35,6 @@ SUFFIXES = (".yaml", ".yml", ".json", ".csv")
 ACTION = "import"
 STASH_SECONDS = 24 * 3600  # a preview not confirmed within a day is forgotten
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
-_IN_CHUNK = 500  # slugs per IN (...) query, well under every driver's parameter limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,23 +129,14 @@ def apply(
     the event form does (an editor's change waits for an admin)."""
     importer = Importer(session, status)
     importer.run(*bundles, progress=progress)
-    for event in _changed_events(session, importer.report):
+    changed = importer.changed_events()
+    for event in changed:
         if review:
             event.status = status
-        snapshot = revisions.event_snapshot(event)
-        revisions.record(session, Subject.EVENT, event.id, ACTION, user, snapshot)
+    snapshots = [(event.id, ACTION, user, revisions.event_snapshot(event)) for event in changed]
+    revisions.record_many(session, Subject.EVENT, snapshots)
     session.flush()
     return importer.report
-
-
-def _changed_events(session: Session, report: Report) -> list[Event]:
-    slugs = list(dict.fromkeys([*report.created, *report.updated]))
-    details = (selectinload(Event.links).joinedload(EventActor.actor), selectinload(Event.sources))
-    events: list[Event] = []
-    for start in range(0, len(slugs), _IN_CHUNK):
-        chosen = select(Event).where(Event.slug.in_(slugs[start : start + _IN_CHUNK]))
-        events.extend(session.scalars(chosen.options(*details).order_by(Event.id)))
-    return events
 
 
 def preview(session: Session, upload: Upload) -> Report:

@@ -10,18 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from timeline.domain import Actor, ActorAlias, Event, EventActor, Role, Source
 from timeline.domain.events import Status
 from timeline.services.actors.edits import KEPT_ON_WRITE
 from timeline.services.actors.schema import ACTOR_WIRE, ActorRecord
-from timeline.services.events.queries import find_actor_by_name
 from timeline.services.events.schema import LISTS, WIRE_NAMES, ActorLink, EventRecord
 from timeline.services.fields import event_slug, name_slug
 from timeline.services.imports.checks import Bundle
 from timeline.services.imports.documents import ImportRejected, Problem
+from timeline.services.imports.known import Known
 
 Progress = Callable[[int], None]
 # The contract's fields an event takes as they come; the slug is matched on, the dates are
@@ -79,16 +79,27 @@ class Importer:
         self.session, self.status = session, status
         self.report = Report()
         self.problems: list[Problem] = []
+        self.known = Known(session)
+        self.events: dict[str, Event] = {}  # every event the records named, by slug
 
     def run(self, *bundles: Bundle, progress: Progress | None = None) -> Report:
         """Apply every record that passed its checks; raise ImportRejected with the problems
         of the checks and of the writing, every file's (the caller rolls back)."""
-        for bundle in bundles:
-            self._apply(bundle, progress)
+        self.known = Known.load(self.session, list(bundles))
+        # Every lookup is answered from `known`: nothing needs flushing until all is applied,
+        # when the unit of work writes each table in a few batched statements.
+        with self.session.no_autoflush:
+            for bundle in bundles:
+                self._apply(bundle, progress)
         if self.problems:
             raise ImportRejected(self.problems)
         self.session.flush()
         return self.report
+
+    def changed_events(self) -> list[Event]:
+        """The events created or updated, in the order they were first written."""
+        slugs = dict.fromkeys([*self.report.created, *self.report.updated])
+        return sorted((self.events[slug] for slug in slugs), key=lambda event: event.id)
 
     def _apply(self, bundle: Bundle, progress: Progress | None) -> None:
         self.report.warnings.extend(bundle.warnings)
@@ -101,12 +112,13 @@ class Importer:
             progress and progress(1)
 
     def _apply_actor(self, file: str, record: ActorRecord) -> None:
-        actor = self.session.scalars(select(Actor).where(Actor.slug == record.slug)).first()
-        actor = actor or find_actor_by_name(self.session, name_slug(record.name))
+        actor = self.known.actors.get(record.slug)
+        actor = actor or self.known.actor_named(name_slug(record.name))
         changes: list[str] = []
         if actor is None:
             actor = Actor(slug=record.slug)
             self.session.add(actor)
+            self.known.add_actor(actor)
             self.report.actors_created.append(record.slug)
         values = {name: getattr(record, name) for name in ACTOR_WIRE if name not in KEPT_ON_WRITE}
         _assign(actor, {k: v for k, v in values.items() if v is not None}, changes)
@@ -119,21 +131,22 @@ class Importer:
         self, file: str, record: ActorRecord, actor: Actor, alias: str, changes: list[str]
     ) -> None:
         slug = name_slug(alias)
-        owner = find_actor_by_name(self.session, slug)
+        owner = self.known.actor_named(slug)
         if owner is not None and owner is not actor:
             message = f"{alias!r} already names the actor {owner.slug!r}"
             self.problems.append(Problem(file, record.index, record.name, "aliases", message))
         elif owner is None and slug != actor.slug:
             actor.aliases.append(ActorAlias(name=alias, slug=slug))
-            self.session.flush()  # later lookups in this file must see the new alias
+            self.known.aliases[slug] = actor  # later records of this import must see it
             changes.append("aliases")
 
     def _apply_event(self, file: str, record: EventRecord) -> None:
-        event = self._match_event(record)
+        event = self.known.event_for(record)
         created, changes = event is None, []
         if event is None:
             event = Event(slug=self._free_slug(record), status=self.status, links=[], sources=[])
             self.session.add(event)
+            self.known.taken.add(event.slug)
         before = (event.start, event.end, event.ongoing)
         event.set_span(record.span)
         if (event.start, event.end, event.ongoing) != before:
@@ -142,28 +155,20 @@ class Importer:
         self._sync_links(file, record, event, changes)
         self._sync_sources(record, event, changes)
         self._report_event(event, created, changes)
+        self.known.add_event(event)
 
     def _report_event(self, event: Event, created: bool, changes: list[str]) -> None:
+        self.events[event.slug] = event
         if created:
             self.report.created.append(event.slug)
         elif changes:
             self.report.updated[event.slug] = changes
         else:
             self.report.unchanged.append(event.slug)
-        self.session.flush()
-
-    def _match_event(self, record: EventRecord) -> Event | None:
-        details = (selectinload(Event.links), selectinload(Event.sources))
-        if record.slug:
-            statement = select(Event).where(Event.slug == record.slug)
-        else:
-            title = func.lower(Event.title) == record.title.lower()
-            statement = select(Event).where(title, Event.start == str(record.span.start))
-        return self.session.scalars(statement.options(*details)).first()
 
     def _free_slug(self, record: EventRecord) -> str:
         """The record's slug, or one made from its title that no other event holds."""
-        return record.slug or free_slug(self.session, record.title)
+        return record.slug or self.known.free_slug(record.title)
 
     def _sync_links(self, file: str, record: EventRecord, event: Event, changes: list[str]) -> None:
         before = [(link.actor_id, link.role, link.position) for link in event.links]
@@ -190,7 +195,7 @@ class Importer:
             changes.append("actors")
 
     def _resolve_actor(self, file: str, record: EventRecord, item: ActorLink) -> Actor | None:
-        actor = find_actor_by_name(self.session, item.slug or name_slug(item.name))
+        actor = self.known.actor_named(item.slug or name_slug(item.name))
         if actor is not None:
             return actor
         if item.kind is None:
@@ -199,7 +204,7 @@ class Importer:
             return None
         actor = Actor(slug=item.slug or name_slug(item.name), name=item.name, kind=item.kind)
         self.session.add(actor)
-        self.session.flush()
+        self.known.add_actor(actor)
         self.report.actors_created.append(actor.slug)
         return actor
 
