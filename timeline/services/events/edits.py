@@ -89,9 +89,20 @@ def likely_duplicates(session: Session, record: EventRecord, own_id: int | None)
         others, Event.starts_on.between(clamped_before(start, NEARBY), clamped_after(start, NEARBY))
     )
     for title, when in session.execute(nearby):
-        if difflib.SequenceMatcher(None, title.lower(), record.title.lower()).ratio() >= SIMILAR:
+        if _similar(title.lower(), record.title.lower()):
             warnings.append(f"“{title}” ({when}) has a similar title and a nearby date.")
     return warnings
+
+
+def _similar(one: str, other: str) -> bool:
+    """difflib's ratio at least SIMILAR; its cheap upper bounds first rule out most titles,
+    since a write compares its title with every event starting near it."""
+    matcher = difflib.SequenceMatcher(None, one, other)
+    return (
+        matcher.real_quick_ratio() >= SIMILAR
+        and matcher.quick_ratio() >= SIMILAR
+        and matcher.ratio() >= SIMILAR
+    )
 
 
 def save(
