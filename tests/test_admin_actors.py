@@ -5,8 +5,8 @@ import re
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
-from tests.test_admin_events import loaded_version
 from tests.factories import make_actor, make_event
+from tests.test_admin_events import loaded_version
 from timeline.domain import Actor, ActorAlias, Revision, Role, Subject
 
 

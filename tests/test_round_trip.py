@@ -119,9 +119,7 @@ def test_two_events_alike_in_title_and_date_export_and_import_as_two(
     assert len(_json_export(client)["events"]) == 2
 
 
-def test_records_without_slugs_alike_in_title_and_date_are_still_one_event(
-    runner, write_file
-):
+def test_records_without_slugs_alike_in_title_and_date_are_still_one_event(runner, write_file):
     rows = "title,start,category\n" + "Studio signs AI deal,2024-03-01,demo\n" * 2
     result = runner.invoke(args=["import", str(write_file("twice.csv", rows))])
     assert result.exit_code != 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -126,7 +127,7 @@ class Event(Base):
     # Counts the row's changes. Every UPDATE names the version it read (optimistic
     # concurrency), so a write built on a stale read fails instead of overwriting another's.
     version: Mapped[int] = mapped_column(Integer, server_default="1")
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     links: Mapped[list[EventActor]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventActor.position"
