@@ -7,7 +7,7 @@ Both would otherwise need a join per event, which the window index cannot cover.
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from timeline.domain.actors import Actor, ActorAlias
@@ -40,7 +40,7 @@ def _events_touched(session: Session) -> set[Event]:
             touched.add(obj)
         elif isinstance(obj, EventActor) and obj.event is not None:
             touched.add(obj.event)
-        elif isinstance(obj, Actor):
+        elif isinstance(obj, Actor) and _names_or_kind_changed(obj):
             touched.update(link.event for link in obj.links)
         elif isinstance(obj, ActorAlias) and obj.actor is not None:
             touched.update(link.event for link in obj.actor.links)
@@ -48,6 +48,17 @@ def _events_touched(session: Session) -> set[Event]:
         if isinstance(obj, ActorAlias) and obj.actor is not None:
             touched.update(link.event for link in obj.actor.links)
     return touched
+
+
+def _names_or_kind_changed(actor: Actor) -> bool:
+    """Whether the actor is new or its name or kind changed. Linking an event also marks the
+    actor dirty (its `links` collection moved), but that link is a new EventActor, which
+    touches its own event: loading every event of a busy actor on each link would make a write
+    cost more the more events the actor has."""
+    state = inspect(actor)
+    return state.pending or any(
+        state.attrs[name].history.has_changes() for name in ("name", "kind")
+    )
 
 
 @event.listens_for(Session, "before_flush")

@@ -129,7 +129,8 @@ def token_required(view: Callable) -> Callable:
         user = api_tokens.user_for_token(db.session, secret)
         if user is None:
             return _unauthorised("that API token is unknown or revoked", "invalid_token")
-        db.session.commit()  # its last use is kept even when the write is then refused
+        if db.session.dirty:  # its last use was noted: kept even when the write is refused
+            db.session.commit()  # a write's own transaction, and the lock it holds, start anew
         return view(user, *args, **kwargs)
 
     return guarded
@@ -179,10 +180,8 @@ def _write(user: User, body: dict, event: Event | None, status: int = 200):
         raise ApiError(403, "Only an admin may publish.")
     assert checked.record is not None
     record = replace(checked.record, slug=event.slug if event else _new_slug(checked.record))
-    warnings = event_edits.likely_duplicates(db.session, record, event.id if event else None)
-    if warnings and not checked.confirmed:
-        found = " ".join(warnings)
-        raise ApiError(409, f'{found} Send "confirm_duplicate": true to save it anyway.')
+    if not checked.confirmed:  # a confirmed write is saved whatever the check would find
+        _refuse_duplicate(record, event)
     try:
         expected = event.version if event else None
         saved = event_edits.save(db.session, record, user, checked.publish, expected=expected)
@@ -195,6 +194,14 @@ def _write(user: User, body: dict, event: Event | None, status: int = 200):
     answer = _saved(saved, status)
     db.session.commit()
     return answer
+
+
+def _refuse_duplicate(record: EventRecord, event: Event | None) -> None:
+    """A 409 naming each likely duplicate of the record, if any."""
+    warnings = event_edits.likely_duplicates(db.session, record, event.id if event else None)
+    if warnings:
+        found = " ".join(warnings)
+        raise ApiError(409, f'{found} Send "confirm_duplicate": true to save it anyway.')
 
 
 def _stored(event: Event) -> dict[str, Any]:

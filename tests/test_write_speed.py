@@ -1,0 +1,69 @@
+"""What an API write costs as the database grows and as writes repeat: a write's statements
+do not grow with how many events its actors have, a confirmed write does not search for
+duplicates, and a write whose token use needs no noting is one transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+
+from tests.factories import make_actor, make_event
+from tests.test_api_writes import EVENT, bearer
+from tests.test_write_costs import secret_of_admin, statements
+from timeline.db import db
+from timeline.domain import Event, Role
+
+
+def post(client, secret: str, n: int, **fields):
+    body = EVENT | {
+        "title": f"Northlight deal number {n}",
+        "sources": [{"url": f"https://news.example.org/deal-{n}"}],
+        "actors": [{"name": "Northlight Pictures", "kind": "studio", "role": "party"}],
+        "status": "published",
+        "confirm_duplicate": True,
+    }
+    return client.post("/api/events", json=body | fields, headers=bearer(secret))
+
+
+def test_a_write_costs_the_same_whatever_the_number_of_events_its_actor_has(app, client, session):
+    secret = secret_of_admin(session)
+    studio = make_actor(session, "Northlight Pictures")
+    make_event(session, "2020-01-01", actors=[(studio, Role.PARTY)])
+    assert post(client, secret, 0).status_code == 201
+    few = statements(app, lambda: post(client, secret, 1))
+    for n in range(12):
+        make_event(session, f"2020-02-{n + 1:02d}", actors=[(studio, Role.PARTY)])
+    many = statements(app, lambda: post(client, secret, 2))
+    assert len(many) == len(few), "a write loads every event of the actor it links"
+    saved = session.scalars(select(Event).where(Event.slug == "northlight-deal-number-2")).one()
+    assert (saved.actor_names, saved.actor_kinds) == ("Northlight Pictures", " studio ")
+
+
+def test_a_confirmed_write_skips_the_search_for_duplicates(app, client, session):
+    secret = secret_of_admin(session)
+    assert post(client, secret, 0).status_code == 201
+    again = {"title": "Northlight deal number 0!", "start": "2024-03"}
+    refused = post(client, secret, 1, confirm_duplicate=False, **again)
+    assert refused.status_code == 409 and "similar title" in refused.get_json()["error"]["message"]
+    answers = []
+    sent = statements(app, lambda: answers.append(post(client, secret, 1, **again)))
+    assert not [s for s in sent if s.startswith("SELECT EVENTS.TITLE, EVENTS.START")]
+    slug = answers[0].get_json()["event"]["slug"]
+    assert client.get(f"/api/events/{slug}").get_json()["event"]["title"] == again["title"]
+
+
+def test_a_write_is_one_transaction_when_the_token_use_needs_no_noting(app, client, session):
+    secret = secret_of_admin(session)
+    assert post(client, secret, 0).status_code == 201  # notes the token's use
+    with app.app_context():
+        engine = db.engine
+    # A test's sessions run in savepoints of its one transaction: a commit releases one.
+    commits: list[object] = []
+    listener = lambda *args: commits.append(args)  # noqa: E731
+    for name in ("commit", "release_savepoint"):
+        event.listen(engine, name, listener)
+    try:
+        assert post(client, secret, 1).status_code == 201
+    finally:
+        for name in ("commit", "release_savepoint"):
+            event.remove(engine, name, listener)
+    assert len(commits) == 1
