@@ -127,7 +127,7 @@ def apply(
     """Write checked files in the caller's transaction, with a revision for each event created
     or updated. New events get `status`; with `review`, so do updated ones, as a save from
     the event form does (an editor's change waits for an admin)."""
-    importer = Importer(session, status)
+    importer = Importer(session, status, bulk=True)
     importer.run(*bundles, progress=progress)
     changed = importer.changed_events()
     for event in changed:

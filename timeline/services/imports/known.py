@@ -9,6 +9,7 @@ instead of several of each per record.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import func, select
@@ -18,6 +19,7 @@ from timeline.domain import Actor, ActorAlias, Event
 from timeline.services.events.schema import EventRecord
 from timeline.services.fields import event_slug, name_slug
 from timeline.services.imports.checks import Bundle
+from timeline.services.imports.rows import NewEvent
 
 _IN_CHUNK = 500  # values per IN (...), well under every driver's parameter limit
 TitleKey = tuple[str, str]  # a title in lower case, and the start as text
@@ -47,8 +49,8 @@ class Known:
         self.session = session
         self.actors: dict[str, Actor] = {}  # by the actor's own slug
         self.aliases: dict[str, Actor] = {}  # by an alias's slug
-        self.by_slug: dict[str, Event] = {}
-        self.by_title: dict[TitleKey, Event] = {}
+        self.by_slug: dict[str, Event | NewEvent] = {}
+        self.by_title: dict[TitleKey, Event | NewEvent] = {}
         self.taken: set[str] = set()  # event slugs held, in the database or by this import
         self._looked_up: set[str] = set()  # slugs whose being taken or not is in `taken`
 
@@ -58,7 +60,7 @@ class Known:
         known._load_actors(actor_names(bundles))
         records = [record for bundle in bundles for record in bundle.events]
         known._load_events([r.slug for r in records if r.slug], [r for r in records if not r.slug])
-        known._load_taken(event_slug(r.title) or "event" for r in records if not r.slug)
+        known._load_taken_slugs([event_slug(r.title) or "event" for r in records if not r.slug])
         return known
 
     def _load_actors(self, slugs: set[str]) -> None:
@@ -82,6 +84,19 @@ class Known:
             for title, event in self.session.execute(statement.options(*details)):
                 self.by_title.setdefault((title, event.start), event)
 
+    def _load_taken_slugs(self, bases: list[str]) -> None:
+        """The slugs new events could take, and which of them are held: each title's own, and
+        for a title that is held or that several records share, as many numbered ones as it
+        could need (`base-2`, `base-3`...), so `free_slug` rarely has to ask the database."""
+        self._load_taken(bases)
+        counts = Counter(bases)
+        self._load_taken(
+            f"{base}-{n}"
+            for base, count in counts.items()
+            if count > 1 or base in self.taken
+            for n in range(2, count + 2)
+        )
+
     def _load_taken(self, bases: Iterable[str]) -> None:
         for chunk in _chunks(bases):
             self.taken.update(self.session.scalars(select(Event.slug).where(Event.slug.in_(chunk))))
@@ -96,7 +111,7 @@ class Known:
         """The actor whose slug, or one of whose aliases' slugs, this is."""
         return self.actors.get(slug) or self.aliases.get(slug)
 
-    def event_for(self, record: EventRecord) -> Event | None:
+    def event_for(self, record: EventRecord) -> Event | NewEvent | None:
         """The event a record updates: by its slug, else by its title and start."""
         if record.slug:
             return self.by_slug.get(record.slug)
@@ -106,7 +121,7 @@ class Known:
             return event
         return None
 
-    def add_event(self, event: Event) -> None:
+    def add_event(self, event: Event | NewEvent) -> None:
         """A new or changed event, for the records after it to match."""
         self.by_slug[event.slug] = event
         self.by_title.setdefault((event.title.lower(), event.start), event)

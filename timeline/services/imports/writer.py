@@ -22,6 +22,7 @@ from timeline.services.fields import event_slug, name_slug
 from timeline.services.imports.checks import Bundle
 from timeline.services.imports.documents import ImportRejected, Problem
 from timeline.services.imports.known import Known
+from timeline.services.imports.rows import NewEvent, NewLink, NewSource, write
 
 Progress = Callable[[int], None]
 # The contract's fields an event takes as they come; the slug is matched on, the dates are
@@ -73,14 +74,18 @@ def _assign(target: object, values: dict[str, object], changes: list[str]) -> No
 
 
 class Importer:
-    """Applies one checked bundle inside the caller's transaction."""
+    """Applies one checked bundle inside the caller's transaction. With `bulk`, the events it
+    creates are written as rows after all records are applied (see rows.py), not as mapped
+    objects: for files, where new events are most of the work; a form's one event stays an
+    `Event` in the session, as the code after it expects."""
 
-    def __init__(self, session: Session, status: Status = Status.PUBLISHED):
-        self.session, self.status = session, status
+    def __init__(self, session: Session, status: Status = Status.PUBLISHED, bulk: bool = False):
+        self.session, self.status, self.bulk = session, status, bulk
+        self.new_events: list[NewEvent] = []
         self.report = Report()
         self.problems: list[Problem] = []
         self.known = Known(session)
-        self.events: dict[str, Event] = {}  # every event the records named, by slug
+        self.events: dict[str, Event | NewEvent] = {}  # every event the records named, by slug
 
     def run(self, *bundles: Bundle, progress: Progress | None = None) -> Report:
         """Apply every record that passed its checks; raise ImportRejected with the problems
@@ -94,9 +99,10 @@ class Importer:
         if self.problems:
             raise ImportRejected(self.problems)
         self.session.flush()
+        write(self.session, self.new_events)
         return self.report
 
-    def changed_events(self) -> list[Event]:
+    def changed_events(self) -> list[Event | NewEvent]:
         """The events created or updated, in the order they were first written."""
         slugs = dict.fromkeys([*self.report.created, *self.report.updated])
         return sorted((self.events[slug] for slug in slugs), key=lambda event: event.id)
@@ -144,8 +150,7 @@ class Importer:
         event = self.known.event_for(record)
         created, changes = event is None, []
         if event is None:
-            event = Event(slug=self._free_slug(record), status=self.status, links=[], sources=[])
-            self.session.add(event)
+            event = self._new_event(self._free_slug(record))
             self.known.taken.add(event.slug)
         before = (event.start, event.end, event.ongoing)
         event.set_span(record.span)
@@ -157,7 +162,15 @@ class Importer:
         self._report_event(event, created, changes)
         self.known.add_event(event)
 
-    def _report_event(self, event: Event, created: bool, changes: list[str]) -> None:
+    def _new_event(self, slug: str) -> Event | NewEvent:
+        if self.bulk:
+            self.new_events.append(NewEvent(slug=slug, status=self.status))
+            return self.new_events[-1]
+        event = Event(slug=slug, status=self.status, links=[], sources=[])
+        self.session.add(event)
+        return event
+
+    def _report_event(self, event: Event | NewEvent, created: bool, changes: list[str]) -> None:
         self.events[event.slug] = event
         if created:
             self.report.created.append(event.slug)
@@ -170,7 +183,9 @@ class Importer:
         """The record's slug, or one made from its title that no other event holds."""
         return record.slug or self.known.free_slug(record.title)
 
-    def _sync_links(self, file: str, record: EventRecord, event: Event, changes: list[str]) -> None:
+    def _sync_links(
+        self, file: str, record: EventRecord, event: Event | NewEvent, changes: list[str]
+    ) -> None:
         before = [(link.actor_id, link.role, link.position) for link in event.links]
         existing = {link.actor_id: link for link in event.links}
         wanted: list[EventActor] = []
@@ -183,7 +198,9 @@ class Importer:
                 self.problems.append(Problem(file, record.index, record.title, "actors", message))
                 continue
             link = existing.get(actor.id)
-            if link is None:
+            if link is None and isinstance(event, NewEvent):
+                link = NewLink(actor)
+            elif link is None:
                 # SQLAlchemy 2 does not cascade along backrefs: add the new link explicitly.
                 link = EventActor(event=event, actor=actor)
                 self.session.add(link)
@@ -208,12 +225,15 @@ class Importer:
         self.report.actors_created.append(actor.slug)
         return actor
 
-    def _sync_sources(self, record: EventRecord, event: Event, changes: list[str]) -> None:
+    def _sync_sources(
+        self, record: EventRecord, event: Event | NewEvent, changes: list[str]
+    ) -> None:
         existing = {source.url: source for source in event.sources}
+        new = NewSource if isinstance(event, NewEvent) else Source
         before = [(s.url, s.title, s.publisher, s.published, s.position) for s in event.sources]
         wanted = []
         for position, item in enumerate(record.sources):
-            source = existing.get(item.url) or Source(url=item.url)
+            source = existing.get(item.url) or new(url=item.url)
             given = {"title": item.title, "publisher": item.publisher, "published": item.published}
             _assign(source, {k: v for k, v in given.items() if v is not None}, [])
             source.position = position
