@@ -2,6 +2,7 @@
 
 import datetime as dt
 import sqlite3
+import threading
 from enum import StrEnum
 from functools import partial
 from typing import Annotated
@@ -114,6 +115,8 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
 
+# Where a connection keeps the writers' queue it holds, until its transaction ends.
+_QUEUED = "timeline.write_queue"
 # Methods that never write: their transactions read a snapshot and wait for no writer.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # PostgreSQL's codes for a lock not granted within lock_timeout, and a statement cancelled by
@@ -130,7 +133,7 @@ def init_engines(app: Flask) -> None:
     for engine in engines:
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", partial(_sqlite_connect, wait=wait, url=engine.url))
-            event.listen(engine, "begin", _sqlite_begin)
+            _queue_writers(engine, wait)
         elif engine.dialect.name == "postgresql":
             event.listen(engine, "begin", partial(_postgresql_begin, wait=wait))
 
@@ -162,11 +165,39 @@ def _sqlite_connect(dbapi_connection, _record, wait: float, url) -> None:
         dbapi_connection.execute("PRAGMA synchronous = NORMAL")
 
 
-def _sqlite_begin(connection: Connection) -> None:
+def _sqlite_begin(connection: Connection, queue: threading.Lock, wait: float) -> None:
     """A write transaction takes the write lock at once (IMMEDIATE) and so queues on the busy
     timeout: a DEFERRED one that reads and then writes fails at once with "database is
-    locked" when another wrote meanwhile, since its snapshot can no longer become a write."""
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if writing() else "BEGIN")
+    locked" when another wrote meanwhile, since its snapshot can no longer become a write.
+
+    Writers of one process first queue on `queue`, each woken the moment the one before it
+    ends: SQLite's busy timeout polls, sleeping up to 100 ms between tries, so threads left to
+    it idle long after the lock is free (8 writers: seconds at the 99th percentile). Should
+    the queue not move within `wait`, BEGIN IMMEDIATE waits on its own and says so."""
+    if not writing():
+        connection.exec_driver_sql("BEGIN")
+        return
+    if queue.acquire(timeout=wait):
+        connection.info[_QUEUED] = queue
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:  # no transaction began, so none will end and free the queue
+        _sqlite_end(connection)
+        raise
+
+
+def _sqlite_end(connection: Connection) -> None:
+    """The write transaction ended (committed or rolled back): the next writer's turn."""
+    queue = connection.info.pop(_QUEUED, None)
+    if queue is not None:
+        queue.release()
+
+
+def _queue_writers(engine: Engine, wait: float) -> None:
+    queue = threading.Lock()
+    event.listen(engine, "begin", partial(_sqlite_begin, queue=queue, wait=wait))
+    event.listen(engine, "commit", _sqlite_end)
+    event.listen(engine, "rollback", _sqlite_end)
 
 
 def _postgresql_begin(connection: Connection, wait: float) -> None:
