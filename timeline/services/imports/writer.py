@@ -187,7 +187,9 @@ class Importer:
         self, file: str, record: EventRecord, event: Event | NewEvent, changes: list[str]
     ) -> None:
         before = [(link.actor_id, link.role, link.position) for link in event.links]
-        existing = {link.actor_id: link for link in event.links}
+        # By the actor itself: an actor this import creates has no id until the flush, and two
+        # such would share the key None.
+        existing = {link.actor: link for link in event.links}
         wanted: list[EventActor] = []
         for position, item in enumerate(record.actors):
             actor = self._resolve_actor(file, record, item)
@@ -197,7 +199,7 @@ class Importer:
                 message = f"{item.name!r} names an actor listed before it ({actor.slug!r})"
                 self.problems.append(Problem(file, record.index, record.title, "actors", message))
                 continue
-            link = existing.get(actor.id)
+            link = existing.get(actor)
             if link is None and isinstance(event, NewEvent):
                 link = NewLink(actor)
             elif link is None:
