@@ -67,3 +67,16 @@ def test_a_write_is_one_transaction_when_the_token_use_needs_no_noting(app, clie
         for name in ("commit", "release_savepoint"):
             event.remove(engine, name, listener)
     assert len(commits) == 1
+
+
+def test_a_new_event_is_written_once_and_not_read_back(app, client, session):
+    secret = secret_of_admin(session)
+    answers = []
+    sent = statements(app, lambda: answers.append(post(client, secret, 0)))
+    assert answers[0].status_code == 201
+    assert [s for s in sent if s.startswith("INSERT INTO EVENTS")]
+    assert not [s for s in sent if s.startswith("UPDATE EVENTS")]
+    assert not [s for s in sent if s.startswith("SELECT SOURCES.")]  # the sources it just wrote
+    shown = client.get("/api/events/northlight-deal-number-0").get_json()["event"]
+    assert shown == answers[0].get_json()["event"]
+    assert shown["status"] == "published" and shown["sources"][0]["url"].endswith("deal-0")

@@ -133,11 +133,14 @@ def save(
         if existing.status is Status.PUBLISHED and not publish:
             propose(session, existing, record, user)
             return existing
-    importer = _imported(session, record)
-    event = get_any_event(session, record.slug)
-    assert event is not None
+    status = Status.PUBLISHED if publish else Status.DRAFT
+    # A new event is written with its status: set afterwards, it would cost an UPDATE.
+    importer = _imported(session, record, status)
+    # The importer's own object, its actors and sources as written: no need to read it back.
+    event = importer.events[record.slug]
+    assert isinstance(event, Event)
     created = record.slug in importer.report.created
-    event.status = Status.PUBLISHED if publish else Status.DRAFT
+    event.status = status
     session.flush()
     # What the editor saw and sent included any change that was waiting: it is settled.
     revisions.settle(session, Subject.EVENT, event.id)
@@ -148,9 +151,10 @@ def save(
     return event
 
 
-def _imported(session: Session, record: EventRecord) -> Importer:
-    """Write the record through the importer; EditRejected names what it refuses."""
-    importer = Importer(session, Status.DRAFT)
+def _imported(session: Session, record: EventRecord, status: Status = Status.DRAFT) -> Importer:
+    """Write the record through the importer (a new event with `status`); EditRejected names
+    what it refuses."""
+    importer = Importer(session, status)
     try:
         importer.run(Bundle(FORM, events=[record]))
     except ImportRejected as exc:
