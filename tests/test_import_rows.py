@@ -134,4 +134,10 @@ def test_created_events_are_found_by_search_and_move_the_data_version(client, se
     assert slugs(client, '/api/events?q="NL Pictures"') == [
         "northlight-signs-a-video-model-deal", "a-strike-over-synthetic-performers"
     ]  # fmt: skip
+    assert slugs(client, "/api/events?q=performers") == ["a-strike-over-synthetic-performers"]
     assert client.get("/api/events").headers["ETag"] != etag
+    # An event written afterwards as a form writes it is still indexed as it is written.
+    again = bulk.Upload("later.json", json.dumps([FIRST[0] | {"title": "Gondolier pact"}]))
+    _apply_as_mapped_objects(session, bulk.check(session, [again]), Status.PUBLISHED)
+    session.commit()
+    assert slugs(client, "/api/events?q=gondolier") == ["gondolier-pact"]

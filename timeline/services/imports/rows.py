@@ -14,9 +14,11 @@ most) and are flushed first, so every link has its actor's id.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from timeline.domain import Actor, Event, EventActor, Source
@@ -27,6 +29,8 @@ from timeline.services.events.schema import WIRE_NAMES
 
 # Event columns the importer sets, beside the contract's fields (ids and timestamps aside).
 SPAN_COLUMNS = ("precision", "starts_on", "ends_on", "long_span")
+# The SQLite search table's insert trigger and the columns it indexes (migration 7c1d9e4a2b65).
+_FTS, _FTS_COLUMNS = "events_fts_insert", "title, summary, actor_names"
 EVENT_COLUMNS = (*(n for n in WIRE_NAMES if n not in ("actors", "sources")), *SPAN_COLUMNS)
 
 
@@ -90,7 +94,8 @@ def write(session: Session, events: list[NewEvent]) -> None:
     connection = session.connection()
     for event, event_id in zip(events, _take_ids(session, len(events)), strict=True):
         event.id = event_id
-    connection.execute(_insert(Event), [_event_row(event) for event in events])
+    with _search_filled_at_once(connection, [event.id for event in events]):
+        connection.execute(_insert(Event), [_event_row(event) for event in events])
     links = [_link_row(event, link) for event in events for link in event.links]
     sources = [_source_row(event, source) for event in events for source in event.sources]
     if links:
@@ -98,6 +103,28 @@ def write(session: Session, events: list[NewEvent]) -> None:
     if sources:
         connection.execute(_insert(Source), sources)
     touch(connection, {"events"})  # Core statements bypass the flush that counts changes
+
+
+@contextmanager
+def _search_filled_at_once(connection: Connection, ids: list[int]) -> Iterator[None]:
+    """On SQLite, index the new events' text in one statement instead of by the insert
+    trigger row by row (four times slower): the trigger is dropped and created again, from
+    its own stored definition, inside the import's transaction, which holds the write lock,
+    so no other write can miss it and a rollback restores it."""
+    trigger = None
+    if connection.dialect.name == "sqlite":
+        trigger = connection.scalar(text(f"SELECT sql FROM sqlite_master WHERE name = '{_FTS}'"))
+    if trigger is None:  # PostgreSQL's search index is an expression index: nothing to do
+        yield
+        return
+    connection.execute(text(f"DROP TRIGGER {_FTS}"))
+    yield
+    connection.execute(
+        text(f"""INSERT INTO events_fts(rowid, {_FTS_COLUMNS})
+                 SELECT id, {_FTS_COLUMNS} FROM events WHERE id BETWEEN :low AND :high"""),
+        {"low": min(ids), "high": max(ids)},
+    )  # fmt: skip
+    connection.execute(text(trigger))
 
 
 def _insert(model: type):
