@@ -80,3 +80,23 @@ def test_a_new_event_is_written_once_and_not_read_back(app, client, session):
     shown = client.get("/api/events/northlight-deal-number-0").get_json()["event"]
     assert shown == answers[0].get_json()["event"]
     assert shown["status"] == "published" and shown["sources"][0]["url"].endswith("deal-0")
+
+
+def test_a_write_reads_its_event_once_and_looks_for_a_pending_change_only_after_proposing(
+    app, client, session
+):
+    secret = secret_of_admin(session)
+    answers = []
+    sent = statements(app, lambda: answers.append(post(client, secret, 0)))
+    assert answers[0].status_code == 201 and "pending" not in answers[0].get_json()
+    assert not [
+        s for s in sent if s.startswith("SELECT REVISIONS.") and "REVISIONS.PENDING IS" in s
+    ]
+    url = "/api/events/northlight-deal-number-0"
+    edit = {"summary": "A change for review.", "confirm_duplicate": True}
+    sent = statements(
+        app, lambda: answers.append(client.patch(url, json=edit, headers=bearer(secret)))
+    )
+    assert answers[1].get_json()["pending"]["changes"]["summary"][1] == edit["summary"]
+    by_slug = [s for s in sent if s.startswith("SELECT EVENTS.") and "WHERE EVENTS.SLUG = ?" in s]
+    assert len(by_slug) == 1

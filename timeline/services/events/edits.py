@@ -121,12 +121,17 @@ def save(
     publish: bool,
     action: str | None = None,
     expected: int | None = None,
+    existing: Event | None = None,
 ) -> Event:
     """Create or update the event the record names by slug: published when `publish`, else a
     draft, or for a published event a change pending review (the event stays as it is).
     Raises EditRejected when the importer refuses a field, and revisions.VersionConflict when
-    the event is not at version `expected` or moved on meanwhile (the caller rolls back)."""
-    existing = get_any_event(session, record.slug)
+    the event is not at version `expected` or moved on meanwhile (the caller rolls back).
+    `existing` is that event as the caller read it in this transaction (get_any_event), to
+    save reading it again."""
+    if existing is None:
+        existing = get_any_event(session, record.slug)
+    assert existing is None or existing.slug == record.slug
     if existing is not None:
         revisions.claim(session, existing, expected)
         keep_baseline(session, existing)

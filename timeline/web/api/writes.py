@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict  # pydantic describes only this one before 3.12
 
 from timeline.db import db
-from timeline.domain import Event, User
+from timeline.domain import Event, Status, User
 from timeline.services.accounts import tokens as api_tokens
 from timeline.services.events import edits as event_edits
 from timeline.services.events import review
@@ -184,14 +184,19 @@ def _write(user: User, body: dict, event: Event | None, status: int = 200):
         _refuse_duplicate(record, event)
     try:
         expected = event.version if event else None
-        saved = event_edits.save(db.session, record, user, checked.publish, expected=expected)
+        saved = event_edits.save(
+            db.session, record, user, checked.publish, expected=expected, existing=event
+        )
     except EditRejected as exc:
         db.session.rollback()
         raise ApiError(400, FIX, _problems(exc.problems)) from None
     except IntegrityError:  # another request took the slug or the actor's name meanwhile
         db.session.rollback()
         raise ApiError(409, "another change was saved at the same moment: send it again") from None
-    answer = _saved(saved, status)
+    # Saving settles any change waiting for review unless it proposed one: a published
+    # event this write did not publish.
+    waiting = saved.status is Status.PUBLISHED and not checked.publish
+    answer = _saved(saved, status, waiting)
     db.session.commit()
     return answer
 
@@ -221,9 +226,12 @@ def _new_slug(record: EventRecord) -> str:
         raise ApiError(400, FIX, {"slug": str(exc)}) from None
 
 
-def _saved(event: Event, status: int = 200):
+def _saved(event: Event, status: int = 200, may_wait: bool = True):
+    """The answer to a write: the event, and the change of it waiting for review, if any
+    (looked for only when `may_wait`)."""
     body: EventEnvelope = {"event": event_json(event)}
-    if (waiting := review.pending_change(db.session, event)) is not None:
+    waiting = review.pending_change(db.session, event) if may_wait else None
+    if waiting is not None:
         body["pending"] = {
             "proposed_by": waiting.proposal.user.username if waiting.proposal.user else None,
             "proposed_at": waiting.proposal.at.isoformat(),
