@@ -100,3 +100,23 @@ def test_a_write_reads_its_event_once_and_looks_for_a_pending_change_only_after_
     assert answers[1].get_json()["pending"]["changes"]["summary"][1] == edit["summary"]
     by_slug = [s for s in sent if s.startswith("SELECT EVENTS.") and "WHERE EVENTS.SLUG = ?" in s]
     assert len(by_slug) == 1
+
+
+def test_a_change_reads_the_events_latest_revision_once(app, client, session):
+    secret = secret_of_admin(session)
+    assert post(client, secret, 0).status_code == 201
+    url = "/api/events/northlight-deal-number-0"
+
+    def patch(edit: dict):
+        answers = []
+        sent = statements(
+            app, lambda: answers.append(client.patch(url, json=edit, headers=bearer(secret)))
+        )
+        assert answers[0].status_code == 200
+        assert len([s for s in sent if s.startswith("SELECT REVISIONS.") and "NOT IN" in s]) == 1
+        return answers[0].get_json()
+
+    patch({"summary": "Published at once.", "status": "published", "confirm_duplicate": True})
+    waiting = patch({"summary": "Waiting for review.", "confirm_duplicate": True})
+    assert client.get(url).get_json()["event"]["summary"] == "Published at once."
+    assert waiting["pending"]["changes"]["summary"] == ["Published at once.", "Waiting for review."]

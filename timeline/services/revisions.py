@@ -58,6 +58,13 @@ def differences(before: Snapshot | None, after: Snapshot) -> dict[str, list[Any]
     }
 
 
+class Unread:
+    """`record` was not told the record's latest revision, and reads it."""
+
+
+UNREAD = Unread()
+
+
 def record(
     session: Session,
     subject: Subject,
@@ -66,10 +73,13 @@ def record(
     user: User | None,
     after: Snapshot,
     pending: bool = False,
+    previous: Revision | Unread | None = UNREAD,
 ) -> Revision | None:
     """Store a revision unless nothing changed since the last applied one of this record;
-    a `pending` one is a proposal, which changes nothing until it is applied."""
-    previous = latest(session, subject, record_id)
+    a `pending` one is a proposal, which changes nothing until it is applied. A caller that
+    has just read (or made) that last one passes it as `previous`, saving a query."""
+    if isinstance(previous, Unread):
+        previous = latest(session, subject, record_id)
     changes = differences(previous.snapshot if previous else None, after)
     if previous is not None and not changes:
         return None

@@ -18,6 +18,7 @@ from timeline.domain import (
     ActorAlias,
     Event,
     EventActor,
+    Revision,
     Source,
     Status,
     Subject,
@@ -132,11 +133,12 @@ def save(
     if existing is None:
         existing = get_any_event(session, record.slug)
     assert existing is None or existing.slug == record.slug
+    previous: Revision | revisions.Unread | None = revisions.UNREAD
     if existing is not None:
         revisions.claim(session, existing, expected)
-        keep_baseline(session, existing)
+        previous = keep_baseline(session, existing)
         if existing.status is Status.PUBLISHED and not publish:
-            propose(session, existing, record, user)
+            propose(session, existing, record, user, previous)
             return existing
     status = Status.PUBLISHED if publish else Status.DRAFT
     # A new event is written with its status: set afterwards, it would cost an UPDATE.
@@ -151,7 +153,7 @@ def save(
     revisions.settle(session, Subject.EVENT, event.id)
     revisions.record(
         session, Subject.EVENT, event.id, action or ("create" if created else "update"), user,
-        revisions.event_snapshot(event),
+        revisions.event_snapshot(event), previous=previous,
     )  # fmt: skip
     return event
 
@@ -167,7 +169,13 @@ def _imported(session: Session, record: EventRecord, status: Status = Status.DRA
     return importer
 
 
-def propose(session: Session, event: Event, record: EventRecord, user: User) -> None:
+def propose(
+    session: Session,
+    event: Event,
+    record: EventRecord,
+    user: User,
+    previous: Revision | revisions.Unread | None = revisions.UNREAD,
+) -> None:
     """Record the change as pending review and leave the event as it stands. The change is
     written in a savepoint and rolled back, so the importer refuses now what it would refuse
     on approval, and the proposal is the event exactly as approving it would store it."""
@@ -176,7 +184,10 @@ def propose(session: Session, event: Event, record: EventRecord, user: User) -> 
         proposed = _proposed(event, importer.report.actors_created)
         trial.rollback()
     revisions.settle(session, Subject.EVENT, event.id)  # a new proposal replaces the last
-    revisions.record(session, Subject.EVENT, event.id, "propose", user, proposed, pending=True)
+    revisions.record(
+        session, Subject.EVENT, event.id, "propose", user, proposed, pending=True,
+        previous=previous,
+    )  # fmt: skip
 
 
 def _proposed(event: Event, new_actors: list[str]) -> revisions.Snapshot:
@@ -197,12 +208,17 @@ def current_text(session: Session, event: Event) -> revisions.Snapshot:
     return dict(proposal.snapshot) if proposal else revisions.event_snapshot(event)
 
 
-def keep_baseline(session: Session, event: Event) -> None:
+def keep_baseline(session: Session, event: Event) -> Revision | None:
     """Record how an event stood before its first change here (seeded or imported events have
-    no revision yet), so the first edit's diff and a restore have something to start from."""
-    if revisions.latest(session, Subject.EVENT, event.id) is None:
-        snapshot = revisions.event_snapshot(event)
-        revisions.record(session, Subject.EVENT, event.id, "as found", None, snapshot)
+    no revision yet), so the first edit's diff and a restore have something to start from.
+    Returns the event's latest revision, that one included."""
+    found = revisions.latest(session, Subject.EVENT, event.id)
+    if found is not None:
+        return found
+    snapshot = revisions.event_snapshot(event)
+    return revisions.record(
+        session, Subject.EVENT, event.id, "as found", None, snapshot, previous=None
+    )
 
 
 def set_status(
