@@ -206,9 +206,14 @@ def _postgresql_begin(connection: Connection, wait: float) -> None:
     if not writing():
         return
     milliseconds = int(wait * 1000)
-    connection.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
-    if has_request_context():
-        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {2 * milliseconds}")
+    if not has_request_context():
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = {milliseconds}")
+        return
+    # Both in one statement: a round trip less on every write.
+    connection.exec_driver_sql(
+        f"SELECT set_config('lock_timeout', '{milliseconds}', true),"
+        f" set_config('statement_timeout', '{2 * milliseconds}', true)"
+    )
 
 
 def is_lock_wait(exc: DBAPIError) -> bool:
