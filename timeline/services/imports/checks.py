@@ -36,6 +36,8 @@ ANSWER_ONLY = {"earliest", "latest", "status", "url", "created_at", "updated_at"
 ACTOR_FIELDS = set(ACTOR_WIRE)
 _SPAN_FIELDS = {"start", "end", "precision", "ongoing"}
 _MULTI_LINE = {*FREE_TEXTS, "description"}  # texts that may run over several lines
+_ROLES = {role.value for role in Role}
+_PRECISIONS = {precision.value for precision in Precision}
 
 
 @dataclass
@@ -137,6 +139,8 @@ def _unstorable_texts(raw: dict) -> list[tuple[str, str]]:
     (services/characters.py), by its path (`sources[2].title`): the record is refused before
     its fields are read, so no such text reaches the database or a page. A list or mapping
     that YAML aliases repeat is looked at once."""
+    if _all_storable(raw):
+        return []
     found: list[tuple[str, str]] = []
     waiting: list[tuple[str, Any]] = [("", raw)]
     seen: set[int] = set()
@@ -148,6 +152,27 @@ def _unstorable_texts(raw: dict) -> list[tuple[str, str]]:
         elif isinstance(value, str) and (problem := text_problem(value, path in _MULTI_LINE)):
             found.append((path, problem))
     return found
+
+
+def _all_storable(raw: dict) -> bool:
+    """Whether every text of the record, keys included, may be stored even on one line: true
+    of nearly every record, and told by one search of all its texts joined, where finding each
+    problem's path costs a string per value."""
+    texts: list[str] = []
+    waiting: list[Any] = [raw]
+    seen: set[int] = set()
+    while waiting:
+        value = waiting.pop()
+        if isinstance(value, str):
+            texts.append(value)
+        elif isinstance(value, dict | list) and id(value) not in seen:
+            seen.add(id(value))
+            if isinstance(value, dict):
+                texts.extend(key for key in value if isinstance(key, str))
+                waiting.extend(value.values())
+            else:
+                waiting.extend(value)
+    return text_problem("".join(texts)) is None
 
 
 def _parts(path: str, container: dict | list, found: list[tuple[str, str]]) -> list:
@@ -171,7 +196,7 @@ def check_span(c: _Checker) -> Span | None:
         c.fail("start", "is required")
     precision = c.raw.get("precision")
     if precision is not None:
-        precision = c.choice("precision", {p.value for p in Precision}, precision)
+        precision = c.choice("precision", _PRECISIONS, precision)
     for key, value in (("start", start), ("end", end)):
         if value is not None and precision and value.precision != precision:
             c.fail(
@@ -206,7 +231,7 @@ def check_links(c: _Checker, kinds: set[str]) -> list[ActorLink]:
             kind = c.choice(f"{key}.kind", kinds, kind)
         role = item.get("role")
         if role is not None:
-            role = c.choice(f"{key}.role", {r.value for r in Role}, role)
+            role = c.choice(f"{key}.role", _ROLES, role)
         slug = _actor_slug(c, key, item.get("slug"))
         links.append(ActorLink(name.strip(), kind, Role(role) if role else None, slug))
     return links

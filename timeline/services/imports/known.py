@@ -53,6 +53,7 @@ class Known:
         self.by_title: dict[TitleKey, Event | NewEvent] = {}
         self.taken: set[str] = set()  # event slugs held, in the database or by this import
         self._looked_up: set[str] = set()  # slugs whose being taken or not is in `taken`
+        self._bases: dict[str, str] = {}  # by title
 
     @classmethod
     def load(cls, session: Session, bundles: list[Bundle]) -> Known:
@@ -60,7 +61,7 @@ class Known:
         known._load_actors(actor_names(bundles))
         records = [record for bundle in bundles for record in bundle.events]
         known._load_events([r.slug for r in records if r.slug], [r for r in records if not r.slug])
-        known._load_taken_slugs([event_slug(r.title) or "event" for r in records if not r.slug])
+        known._load_taken_slugs([known.base_slug(r.title) for r in records if not r.slug])
         return known
 
     def _load_actors(self, slugs: set[str]) -> None:
@@ -127,9 +128,15 @@ class Known:
         self.by_title.setdefault((event.title.lower(), event.start), event)
         self.taken.add(event.slug)
 
+    def base_slug(self, title: str) -> str:
+        """The slug a title gives, made once per title (slugify is slow enough to show)."""
+        if title not in self._bases:
+            self._bases[title] = event_slug(title) or "event"
+        return self._bases[title]
+
     def free_slug(self, title: str) -> str:
         """A slug made from the title that no event holds, in the database or in this import."""
-        base = event_slug(title) or "event"
+        base = self.base_slug(title)
         candidate, n = base, 1
         while self._is_taken(candidate):
             n += 1
