@@ -120,3 +120,14 @@ def test_a_change_reads_the_events_latest_revision_once(app, client, session):
     waiting = patch({"summary": "Waiting for review.", "confirm_duplicate": True})
     assert client.get(url).get_json()["event"]["summary"] == "Published at once."
     assert waiting["pending"]["changes"]["summary"] == ["Published at once.", "Waiting for review."]
+
+
+def test_the_categories_and_kinds_are_read_once_not_on_every_write(app, client, session):
+    secret = secret_of_admin(session)
+    assert post(client, secret, 0).status_code == 201
+    answers = []
+    sent = statements(app, lambda: answers.append(post(client, secret, 1, category="nope")))
+    assert answers[0].status_code == 400 and "category" in answers[0].get_json()["error"]["fields"]
+    sent += statements(app, lambda: answers.append(post(client, secret, 2)))
+    assert answers[1].status_code == 201
+    assert not [s for s in sent if "FROM CATEGORIES" in s or "FROM ACTOR_KINDS" in s]
