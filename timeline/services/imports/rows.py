@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, Insert, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from timeline.domain import Actor, Event, EventActor, Source
@@ -127,8 +127,12 @@ def _search_filled_at_once(connection: Connection, ids: list[int]) -> Iterator[N
     connection.execute(text(trigger))
 
 
-def _insert(model: type):
-    return insert(model.__table__)
+def _insert(model: type) -> Insert:
+    """An INSERT that an executemany sends as a few multi-row statements ("insertmanyvalues"):
+    SQLAlchemy does so only for a statement with RETURNING, without which psycopg sends one
+    statement per row. The returned keys are not read."""
+    table = model.__table__
+    return insert(table).returning(*table.primary_key.columns)
 
 
 def _take_ids(session: Session, count: int) -> list[int]:
