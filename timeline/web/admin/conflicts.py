@@ -48,5 +48,21 @@ def conflict(
     last = revisions.last_change(db.session, subject, record_id)
     by = (last.user.username if last.user else "an import") if last else "someone"
     differing = [(name, theirs.get(name), value) for name, (_, value) in
-                 revisions.differences(theirs, yours).items()]  # fmt: skip
+                 revisions.differences(theirs, yours).items()
+                 if _differs(theirs.get(name), value)]  # fmt: skip
     return Conflict(by, last.at if last else None, sorted(differing))
+
+
+def _differs(theirs: Any, yours: Any) -> bool:
+    """Whether the form's value says something other than the saved one. A form's actor rows
+    carry the kind and no slug, the stored record's the slug and no kind: rows are compared on
+    the keys both hold, or every unchanged actor list would be shown as a clash."""
+    rows = isinstance(theirs, list) and isinstance(yours, list)
+    if not rows or not all(isinstance(row, dict) for row in [*theirs, *yours]):
+        return theirs != yours
+    keys = {key for row in theirs for key in row} & {key for row in yours for key in row}
+
+    def filled(items: list[dict]) -> list[dict]:
+        return [{key: row[key] for key in keys if row.get(key) is not None} for row in items]
+
+    return filled(theirs) != filled(yours)
