@@ -116,9 +116,10 @@ class Known:
         """The event a record updates: by its slug, else by its title and start."""
         if record.slug:
             return self.by_slug.get(record.slug)
-        event = self.by_title.get((record.title.lower(), str(record.span.start)))
+        start = str(record.span.start)
+        event = self.by_title.get((record.title.lower(), start))
         # An earlier record of this import may have changed that event's title or start.
-        if event is not None and event.start == str(record.span.start):
+        if event is not None and event.start == start:
             return event
         return None
 
