@@ -9,8 +9,8 @@ an admin and an API token, and serves the app with gunicorn (2 workers of 4 thre
 --writers threads of this process, each on its own keep-alive connection, write for --duration
 seconds after a 10-second warm-up: a POST of a new event, then a PATCH of the summary of one
 it made, and so on. Prints the acknowledged writes per second (answers 200 or 201), p50 and
-p99 latency, any other status by count with its first answer, and the load average (the
-machine is shared: read the numbers with it).
+p99 latency, the CPU the server used per write, any other status by count with its first
+answer, and the load average (the machine is shared: read the numbers with it).
 """
 
 from __future__ import annotations
@@ -159,16 +159,32 @@ def main() -> None:
         writers = [Writer(i, port, secret, counted) for i in range(args.writers)]
         for writer in writers:
             writer.start()
+        time.sleep(WARM_UP_SECONDS)
+        cpu_before = server_cpu(server.pid)
         for writer in writers:
             writer.join()
         elapsed = time.monotonic() - counted_from
+        cpu = server_cpu(server.pid) - cpu_before
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=30)
-    report(writers, elapsed, url)
+    report(writers, elapsed, url, cpu)
 
 
-def report(writers: list[Writer], elapsed: float, url: str) -> None:
+def server_cpu(group: int) -> float:
+    """Seconds of CPU the server's processes (gunicorn's group) have used, from /proc."""
+    used = 0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[2]) == group:
+            used += int(fields[11]) + int(fields[12])  # user and system clock ticks
+    return used / os.sysconf("SC_CLK_TCK")
+
+
+def report(writers: list[Writer], elapsed: float, url: str, cpu: float) -> None:
     statuses = sum((w.statuses for w in writers), Counter())
     latencies = sorted(t for w in writers for t in w.latencies)
     done = statuses[200] + statuses[201]
@@ -178,6 +194,9 @@ def report(writers: list[Writer], elapsed: float, url: str) -> None:
     rate = f"{done / elapsed:.1f} writes/s acknowledged"
     print(f"{backend}: {len(writers)} writers, {elapsed:.1f} s: {rate}, p50 {p50:.0f} ms, "
           f"p99 {p99:.0f} ms; statuses {dict(statuses)}")  # fmt: skip
+    # What a write costs the app, whatever share of the cores it got beside other work.
+    print(f"app CPU {cpu:.1f} s: {cpu / elapsed:.2f} cores, {cpu / max(done, 1) * 1000:.0f} ms "
+          "per acknowledged write")  # fmt: skip
     for status, answer in {k: v for w in writers for k, v in w.refusals.items()}.items():
         print(f"  {status}: {answer}")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
