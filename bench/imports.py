@@ -23,8 +23,9 @@ import sys
 import time
 from pathlib import Path
 
+from databases import emptied
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 from synthetic import CATEGORIES, _event_rows, _make_actors
 
 from timeline import create_app
@@ -102,19 +103,7 @@ def _record(rng: random.Random, index: int, category: str, actors, named: set[in
 
 def fresh_database(args: argparse.Namespace) -> str:
     """A migrated database holding the seed and nothing else."""
-    if args.url:
-        engine = create_engine(database_url(args.url))
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-        url = args.url
-    else:
-        args.folder.mkdir(parents=True, exist_ok=True)
-        path = args.folder / "imports.sqlite3"
-        for stale in args.folder.glob("imports.sqlite3*"):
-            stale.unlink()
-        url = f"sqlite:///{path.resolve()}"
+    url = emptied(args.url, args.folder, "imports")
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade()

@@ -28,12 +28,12 @@ from collections import Counter
 from pathlib import Path
 
 from api_targets import free_port, wait_until_listening
+from databases import emptied
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
 from synthetic import fill
 
 from timeline import create_app
-from timeline.config import PROJECT_ROOT, database_url
+from timeline.config import PROJECT_ROOT
 from timeline.db import db
 from timeline.domain import UserRole
 from timeline.services.accounts import tokens, users
@@ -54,18 +54,7 @@ def parse_args() -> argparse.Namespace:
 
 def prepare(args: argparse.Namespace) -> tuple[str, str]:
     """A seeded database with the synthetic events, and an admin's API token for it."""
-    if args.url:
-        engine = create_engine(database_url(args.url))
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-        url = args.url
-    else:
-        args.folder.mkdir(parents=True, exist_ok=True)
-        for stale in args.folder.glob("writes.sqlite3*"):
-            stale.unlink()
-        url = f"sqlite:///{(args.folder / 'writes.sqlite3').resolve()}"
+    url = emptied(args.url, args.folder, "writes")
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
     with app.app_context():
         upgrade()
