@@ -66,6 +66,16 @@ class Databases:
         """A new database with nothing in it."""
         return self._make(name, "")
 
+    def migrated(self, name: str, instance: Path, **config) -> str:
+        """A new database at the newest schema with no rows, and no connection left open to
+        it, so that `copy` can take it as a template."""
+        url = self.empty(name)
+        app = make_app(url, instance, **config)
+        with app.app_context():
+            upgrade()
+            db.engine.dispose()
+        return url
+
     def copy(self, source: str, name: str) -> str:
         """A new database holding what `source` holds; nothing may be connected to `source`."""
         if self.shared.get_backend_name() == "sqlite":

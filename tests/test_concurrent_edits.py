@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from urllib.error import HTTPError
 
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
@@ -43,12 +42,7 @@ def connection():
 
 @pytest.fixture(scope="module")
 def migrated(databases, tmp_path_factory) -> str:
-    url = databases.empty("races")
-    app = make_app(url, tmp_path_factory.mktemp("races"))
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()  # PostgreSQL copies only a database nobody is connected to
-    return url
+    return databases.migrated("races", tmp_path_factory.mktemp("races"))
 
 
 @pytest.fixture

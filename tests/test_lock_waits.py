@@ -10,7 +10,6 @@ from contextlib import closing, contextmanager
 
 import psycopg
 import pytest
-from flask_migrate import upgrade
 from sqlalchemy import func, make_url, select
 
 from tests.conftest import PASSWORD, log_in, make_accounts, make_app
@@ -33,12 +32,7 @@ def connection():
 @pytest.fixture(scope="module")
 def migrated(databases, tmp_path_factory) -> str:
     """An empty database at the newest schema, made once and copied for each test."""
-    url = databases.empty("locks")
-    app = make_app(url, tmp_path_factory.mktemp("locks"))
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()  # PostgreSQL copies only a database nobody is connected to
-    return url
+    return databases.migrated("locks", tmp_path_factory.mktemp("locks"))
 
 
 @pytest.fixture
