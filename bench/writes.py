@@ -5,7 +5,8 @@
 
 Builds a migrated, seeded database with --events synthetic events (bench/synthetic.py; a fresh
 SQLite file under instance/bench/, or the PostgreSQL database --url names, emptied first), makes
-an admin and an API token, and serves the app with gunicorn (2 workers of 4 threads). Then
+an admin and an API token, and serves the app with gunicorn as `make serve` does
+(timeline/gunicorn_conf.py: 2 × cores + 1 workers of 4 threads, the access log on). Then
 --writers threads of this process, each on its own keep-alive connection, write for --duration
 seconds after a 10-second warm-up: a POST of a new event, then a PATCH of the summary of one
 it made, and so on. Prints the acknowledged writes per second (answers 200 or 201), p50 and
@@ -123,10 +124,12 @@ class Writer(threading.Thread):
 
 def serve(url: str, port: int, log: Path) -> subprocess.Popen:
     env = os.environ | {"TIMELINE_DATABASE_URL": url, "TIMELINE_SECRET_KEY": "bench",
-                        "TIMELINE_RATELIMIT_ENABLED": "false"}  # fmt: skip
-    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2", "--threads", "4",
-               "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level",
-               "warning", "timeline:create_app()"]  # fmt: skip
+                        "TIMELINE_RATELIMIT_ENABLED": "false", "HOST": "127.0.0.1",
+                        "PORT": str(port)}  # fmt: skip
+    # As `make serve` serves: the production settings (2 × cores + 1 workers of 4 threads),
+    # its JSON access log included.
+    command = [str(Path(sys.executable).parent / "gunicorn"), "-c", "python:timeline.gunicorn_conf",
+               "timeline:create_app()"]  # fmt: skip
     with log.open("w") as out:
         server = subprocess.Popen(
             command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -169,7 +172,9 @@ def server_cpu(group: int) -> float:
         except OSError:  # ended meanwhile
             continue
         if int(fields[2]) == group:
-            used += int(fields[11]) + int(fields[12])  # user and system clock ticks
+            # User and system clock ticks, and those of its ended children: gunicorn replaces
+            # a worker after max_requests, and its time then counts in the master's.
+            used += sum(int(ticks) for ticks in fields[11:15])
     return used / os.sysconf("SC_CLK_TCK")
 
 

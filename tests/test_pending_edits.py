@@ -3,13 +3,16 @@ review, shown to admins with its diff, and only an admin's approval makes it pub
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
 from tests.factories import make_actor, make_event
 from tests.test_admin_events import form_data
 from tests.test_api_writes import bearer, new_token
-from timeline.domain import Event, Revision, Role
+from timeline.domain import Event, Revision, Role, Source, User
+from timeline.services.events import edits
+from timeline.services.events.schema import from_plain
 
 
 def _published(session, title: str = "Old title") -> Event:
@@ -93,3 +96,38 @@ def test_withdrawing_takes_the_waiting_change_into_the_draft(editor, admin, sess
     draft = session.get(Event, event.id)
     assert (draft.status.value, draft.title) == ("draft", "New title")
     assert not session.scalars(select(Revision).where(Revision.pending.is_(True))).all()
+
+
+@pytest.mark.parametrize(
+    ("change", "trial"),
+    [
+        ({"summary": "Only the summary."}, False),
+        ({"title": "A new title", "start": "2024-03", "end": "2024-05", "notes": "Wider."}, False),
+        ({"start": "2023", "ongoing": True}, False),
+        ({"actors": [{"name": "Northlight Pictures"}]}, False),  # by name, its role kept
+        ({"actors": [{"slug": "northlight-pictures", "role": "party"}]}, True),  # a new role
+        ({"sources": [{"url": "https://news.example.org/a", "title": "A report"}]}, True),
+        ({"sources": [{"url": "https://news.example.org/a"}]}, False),  # details kept
+    ],
+)
+def test_a_proposal_worked_out_without_a_trial_is_the_one_the_trial_gives(
+    change, trial, admin, session, monkeypatch
+):
+    """A change of the event's own columns is proposed without writing it in a rolled-back
+    savepoint; what it proposes must be what the importer would store on approval."""
+    event = _published(session)
+    event.sources = [Source(url="https://news.example.org/a", position=0)]
+    event.links[0].actor.slug = "northlight-pictures"  # as its name gives it
+    session.flush()
+    user = session.scalar(select(User).where(User.username == "admin"))
+    base = edits.current_text(session, event)
+    record = from_plain(base | change, event.slug)
+    quick = edits._columns_changed(event, record)
+    with session.begin_nested() as savepoint:
+        importer = edits._imported(session, record)
+        full = edits._proposed(event, importer.report.actors_created)
+        savepoint.rollback()
+    assert (quick is None) == trial
+    assert quick is None or quick == full
+    monkeypatch.setattr(edits, "_columns_changed", lambda *_: None)  # the trial, always
+    assert edits.propose(session, event, record, user).snapshot == full

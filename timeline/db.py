@@ -2,7 +2,6 @@
 
 import datetime as dt
 import sqlite3
-import threading
 from enum import StrEnum
 from functools import partial
 from typing import Annotated
@@ -15,6 +14,8 @@ from sqlalchemy import DateTime, Enum, Integer, MetaData, String, TypeDecorator,
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+
+from timeline.sqlite_writers import WriterQueue
 
 # Named constraints let Alembic drop and alter them by name on both SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -165,19 +166,18 @@ def _sqlite_connect(dbapi_connection, _record, wait: float, url) -> None:
         dbapi_connection.execute("PRAGMA synchronous = NORMAL")
 
 
-def _sqlite_begin(connection: Connection, queue: threading.Lock, wait: float) -> None:
+def _sqlite_begin(connection: Connection, queue: WriterQueue) -> None:
     """A write transaction takes the write lock at once (IMMEDIATE) and so queues on the busy
     timeout: a DEFERRED one that reads and then writes fails at once with "database is
     locked" when another wrote meanwhile, since its snapshot can no longer become a write.
 
-    Writers of one process first queue on `queue`, each woken the moment the one before it
-    ends: SQLite's busy timeout polls, sleeping up to 100 ms between tries, so threads left to
-    it idle long after the lock is free (8 writers: seconds at the 99th percentile). Should
-    the queue not move within `wait`, BEGIN IMMEDIATE waits on its own and says so."""
+    Writers first wait their turn in `queue` (sqlite_writers.py), which wakes each as soon as
+    the one before it ends. Should it not move within the wait, BEGIN IMMEDIATE waits on its
+    own and says so."""
     if not writing():
         connection.exec_driver_sql("BEGIN")
         return
-    if queue.acquire(timeout=wait):
+    if queue.enter():
         connection.info[_QUEUED] = queue
     try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -190,12 +190,14 @@ def _sqlite_end(connection: Connection) -> None:
     """The write transaction ended (committed or rolled back): the next writer's turn."""
     queue = connection.info.pop(_QUEUED, None)
     if queue is not None:
-        queue.release()
+        queue.leave()
 
 
 def _queue_writers(engine: Engine, wait: float) -> None:
-    queue = threading.Lock()
-    event.listen(engine, "begin", partial(_sqlite_begin, queue=queue, wait=wait))
+    database = engine.url.database
+    in_memory = not database or database == ":memory:" or "mode=memory" in str(engine.url)
+    queue = WriterQueue(None if in_memory else database, wait)
+    event.listen(engine, "begin", partial(_sqlite_begin, queue=queue))
     event.listen(engine, "commit", _sqlite_end)
     event.listen(engine, "rollback", _sqlite_end)
 

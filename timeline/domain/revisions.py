@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,3 +48,6 @@ class Revision(Base):
     pending: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     user: Mapped[User | None] = relationship()
+    # The INSERT returns `at`, which the database sets: a write's answer shows it at no
+    # extra query.
+    __mapper_args__: ClassVar[dict] = {"eager_defaults": True}

@@ -2,7 +2,8 @@
 checked with one row read instead of rebuilding the answer.
 
 Every ORM flush or bulk statement through a session that adds, changes or deletes an event,
-actor or source moves `events`; one that touches the cost reference data moves `costs`.
+actor or source moves `events` when its transaction commits; one that touches the cost
+reference data moves `costs`.
 Writes that bypass the session (raw SQL on a connection) must call `touch` themselves.
 """
 
@@ -54,6 +55,17 @@ def touch(connection: Connection, names: set[str]) -> None:
         )
 
 
+# The counters a session's transaction has to move, moved just before it commits: the
+# counter's row is one that every writer updates, and its lock is held from that UPDATE to
+# the commit, so it is taken last, not in the middle of a write that has more to do.
+_TO_TOUCH = "timeline.data_versions_to_touch"
+
+
+def _note(session: Session, names: set[str]) -> None:
+    if names:
+        session.info.setdefault(_TO_TOUCH, set()).update(names)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _count_bulk_changes(state: ORMExecuteState) -> None:
     """Bulk INSERT, UPDATE and DELETE through a session bypass the flush: count them here."""
@@ -61,15 +73,29 @@ def _count_bulk_changes(state: ORMExecuteState) -> None:
         mapper = state.bind_mapper
         name = TRACKED.get(mapper.class_) if mapper is not None else None
         if name:
-            touch(state.session.connection(), {name})
+            _note(state.session, {name})
 
 
 @event.listens_for(Session, "after_flush")
 def _count_changes(session: Session, _context) -> None:
     dirty = session.dirty  # worked out anew on each read: once, not once per object
-    changed = {
+    _note(session, {
         TRACKED[type(obj)]
         for obj in (*session.new, *dirty, *session.deleted)
         if type(obj) in TRACKED and (obj not in dirty or session.is_modified(obj))
-    }
-    touch(session.connection(), changed)
+    })  # fmt: skip
+
+
+@event.listens_for(Session, "before_commit")
+def _touch_before_commit(session: Session) -> None:
+    """Move the counters of what the transaction changed (a savepoint's release included:
+    what it changed is then part of the transaction around it)."""
+    session.flush()  # the commit flushes after this hook: what it would write counts too
+    names = session.info.pop(_TO_TOUCH, None)
+    if names:
+        touch(session.connection(), names)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_TO_TOUCH, None)

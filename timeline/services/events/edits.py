@@ -26,9 +26,10 @@ from timeline.domain import (
 )
 from timeline.services import revisions
 from timeline.services.events.schema import EventRecord, from_plain
+from timeline.services.fields import name_slug
 from timeline.services.imports.checks import Bundle
 from timeline.services.imports.documents import ImportRejected, Problem
-from timeline.services.imports.writer import Importer, free_slug
+from timeline.services.imports.writer import WRITTEN_AS_IS, Importer, free_slug
 
 FORM = "the form"
 NEARBY = dt.timedelta(days=30)
@@ -130,16 +131,30 @@ def save(
     the event is not at version `expected` or moved on meanwhile (the caller rolls back).
     `existing` is that event as the caller read it in this transaction (get_any_event), to
     save reading it again."""
-    if existing is None:
+    return change(session, record, user, publish, action, expected, existing)[0]
+
+
+def change(
+    session: Session,
+    record: EventRecord,
+    user: User,
+    publish: bool,
+    action: str | None = None,
+    expected: int | None = None,
+    existing: Event | None = None,
+    new: bool = False,
+) -> tuple[Event, Revision | None]:
+    """`save`, also returning the change it left waiting for review, if it proposed one.
+    `new` says the caller made sure no event holds the record's slug: none is looked for."""
+    if existing is None and not new:
         existing = get_any_event(session, record.slug)
     assert existing is None or existing.slug == record.slug
-    previous: Revision | revisions.Unread | None = revisions.UNREAD
+    previous: Revision | revisions.Unread | None = None  # a new event has no history
     if existing is not None:
         revisions.claim(session, existing, expected)
         previous = keep_baseline(session, existing)
         if existing.status is Status.PUBLISHED and not publish:
-            propose(session, existing, record, user, previous)
-            return existing
+            return existing, propose(session, existing, record, user, previous)
     status = Status.PUBLISHED if publish else Status.DRAFT
     # A new event is written with its status: set afterwards, it would cost an UPDATE.
     importer = _imported(session, record, status)
@@ -149,13 +164,13 @@ def save(
     created = record.slug in importer.report.created
     event.status = status
     session.flush()
-    # What the editor saw and sent included any change that was waiting: it is settled.
-    revisions.settle(session, Subject.EVENT, event.id)
+    if not created:  # what the editor saw and sent included any change that was waiting
+        revisions.settle(session, Subject.EVENT, event.id)
     revisions.record(
         session, Subject.EVENT, event.id, action or ("create" if created else "update"), user,
         revisions.event_snapshot(event), previous=previous,
     )  # fmt: skip
-    return event
+    return event, None
 
 
 def _imported(session: Session, record: EventRecord, status: Status = Status.DRAFT) -> Importer:
@@ -175,18 +190,61 @@ def propose(
     record: EventRecord,
     user: User,
     previous: Revision | revisions.Unread | None = revisions.UNREAD,
-) -> None:
-    """Record the change as pending review and leave the event as it stands. The change is
-    written in a savepoint and rolled back, so the importer refuses now what it would refuse
-    on approval, and the proposal is the event exactly as approving it would store it."""
-    with session.begin_nested() as trial:
-        importer = _imported(session, record)
-        proposed = _proposed(event, importer.report.actors_created)
-        trial.rollback()
+) -> Revision | None:
+    """Record the change as pending review and leave the event as it stands; returns the
+    proposal (None when it would change nothing). A change of actors or sources is written
+    in a savepoint and rolled back, so the importer refuses now what it would refuse on
+    approval, and the proposal is the event exactly as approving it would store it."""
+    proposed = _columns_changed(event, record)
+    if proposed is None:
+        with session.begin_nested() as trial:
+            importer = _imported(session, record)
+            proposed = _proposed(event, importer.report.actors_created)
+            trial.rollback()
     revisions.settle(session, Subject.EVENT, event.id)  # a new proposal replaces the last
-    revisions.record(
+    return revisions.record(
         session, Subject.EVENT, event.id, "propose", user, proposed, pending=True,
         previous=previous,
+    )  # fmt: skip
+
+
+def _columns_changed(event: Event, record: EventRecord) -> revisions.Snapshot | None:
+    """The proposal, worked out without a trial, when the record leaves the event's actors and
+    sources as they stand: the importer then changes only the event's own columns, which it
+    takes as they come (the dates as a span) and never refuses. None otherwise."""
+    if not (_same_links(event, record) and _same_sources(event, record)):
+        return None
+    span = record.span
+    columns = {name: getattr(record, name) for name in WRITTEN_AS_IS}
+    dates = {"start": str(span.start), "end": str(span.end) if span.end else None}
+    return revisions.event_snapshot(event) | columns | dates | {"ongoing": span.ongoing}
+
+
+def _same_links(event: Event, record: EventRecord) -> bool:
+    """Whether the importer would keep the event's links as they are: the same actors, each
+    by its own slug (an alias resolves elsewhere), in order, with its role or none."""
+    if len(record.actors) != len(event.links):
+        return False
+    return all(
+        (item.slug or name_slug(item.name)) == link.actor.slug and item.role in (None, link.role)
+        for item, link in zip(record.actors, event.links, strict=True)
+    )
+
+
+def _same_sources(event: Event, record: EventRecord) -> bool:
+    """Whether the importer would keep the event's sources as they are: the same URLs in
+    order, each detail given either left out or as stored."""
+    if len(record.sources) != len(event.sources):
+        return False
+    return all(
+        item.url == source.url
+        and all(
+            given is None or given == getattr(source, name)
+            for name, given in (
+                ("title", item.title), ("publisher", item.publisher), ("published", item.published)
+            )
+        )
+        for item, source in zip(record.sources, event.sources, strict=True)
     )  # fmt: skip
 
 

@@ -25,10 +25,10 @@ from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict  # pydantic describes only this one before 3.12
 
 from timeline.db import db
-from timeline.domain import Event, Status, User
+from timeline.domain import Event, Revision, User
+from timeline.services import revisions
 from timeline.services.accounts import tokens as api_tokens
 from timeline.services.events import edits as event_edits
-from timeline.services.events import review
 from timeline.services.events.body import Checked, check_body
 from timeline.services.events.edits import EditRejected, SlugTaken
 from timeline.services.events.queries import find_actor_by_name
@@ -193,19 +193,17 @@ def _write(user: User, body: dict, event: Event | None, status: int = 200):
         _refuse_duplicate(record, event)
     try:
         expected = event.version if event else None
-        saved = event_edits.save(
-            db.session, record, user, checked.publish, expected=expected, existing=event
-        )
+        saved, proposal = event_edits.change(
+            db.session, record, user, checked.publish, expected=expected, existing=event,
+            new=event is None,  # _new_slug found the slug free
+        )  # fmt: skip
     except EditRejected as exc:
         db.session.rollback()
         raise ApiError(400, FIX, _problems(exc.problems)) from None
     except IntegrityError:  # another request took the slug or the actor's name meanwhile
         db.session.rollback()
         raise ApiError(409, "another change was saved at the same moment: send it again") from None
-    # Saving settles any change waiting for review unless it proposed one: a published
-    # event this write did not publish.
-    waiting = saved.status is Status.PUBLISHED and not checked.publish
-    answer = _saved(saved, status, waiting)
+    answer = _saved(saved, status, proposal)
     db.session.commit()
     return answer
 
@@ -235,16 +233,16 @@ def _new_slug(record: EventRecord) -> str:
         raise ApiError(400, FIX, {"slug": str(exc)}) from None
 
 
-def _saved(event: Event, status: int = 200, may_wait: bool = True):
-    """The answer to a write: the event, and the change of it waiting for review, if any
-    (looked for only when `may_wait`)."""
+def _saved(event: Event, status: int = 200, proposal: Revision | None = None):
+    """The answer to a write: the event, and the change of it this write left waiting for
+    review, if any."""
     body: EventEnvelope = {"event": event_json(event)}
-    waiting = review.pending_change(db.session, event) if may_wait else None
-    if waiting is not None:
+    if proposal is not None:
+        db.session.flush()  # the database sets when it was proposed
         body["pending"] = {
-            "proposed_by": waiting.proposal.user.username if waiting.proposal.user else None,
-            "proposed_at": waiting.proposal.at.isoformat(),
-            "changes": waiting.changes,
+            "proposed_by": proposal.user.username if proposal.user else None,
+            "proposed_at": proposal.at.isoformat(),
+            "changes": revisions.differences(revisions.event_snapshot(event), proposal.snapshot),
         }
     response = stamped(jsonify(body), event)
     response.headers["Location"] = url_for(
