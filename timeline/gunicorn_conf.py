@@ -19,9 +19,9 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
 def _default_workers() -> int:
     """2 × cores + 1 on PostgreSQL. SQLite writes one transaction at a time, so processes
-    beyond two add no writes, only an unfair race for its lock between them (8 API writers:
-    p99 80 ms with 2 workers, about 300 ms with 3 or 5); raise TIMELINE_WORKERS on a site
-    that mostly reads."""
+    beyond two add no writes, only waits for its lock between them (8 API writers, 2 cores:
+    p99 80–110 ms with 2 workers, 140–190 ms with 5); raise TIMELINE_WORKERS on a site that
+    mostly reads."""
     if os.environ.get("TIMELINE_DATABASE_URL", "").startswith("postgresql"):
         return 2 * multiprocessing.cpu_count() + 1
     return 2

@@ -17,7 +17,11 @@ import threading
 import time
 from pathlib import Path
 
-FIRST_POLL, LAST_POLL = 0.0002, 0.002  # seconds between tries for another process's lock
+POLL = 0.0002  # seconds between tries for the file lock while another process holds it
+# How long a process that has just had its turn lets the others try first: a little longer
+# than they sleep between tries, so that its own next writer, woken at once, does not take
+# every turn while theirs sleep.
+COURTESY = 2 * POLL
 
 
 class WriterQueue:
@@ -29,6 +33,7 @@ class WriterQueue:
         self._threads = threading.Lock()
         self._file: int | None = None
         self._file_pid = 0  # the process that opened it: a forked child opens its own
+        self._left_at = 0.0  # when this process last ended a turn
 
     def enter(self) -> bool:
         """Wait at most `wait` seconds for the writer's turn; False when it did not come."""
@@ -48,12 +53,15 @@ class WriterQueue:
         """The writer's transaction ended: the next one's turn."""
         if self.path is not None and self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._left_at = time.monotonic()
         self._threads.release()
 
     def _take_file_lock(self, deadline: float) -> bool:
         # flock has no timeout, so the one thread of each process at the head of its queue
         # tries without blocking, at intervals short beside a write.
-        descriptor, pause = self._descriptor(), FIRST_POLL
+        descriptor = self._descriptor()
+        if time.monotonic() - self._left_at < COURTESY:
+            time.sleep(COURTESY)
         while True:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -61,8 +69,7 @@ class WriterQueue:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     return False
-            time.sleep(pause)
-            pause = min(pause * 2, LAST_POLL)
+            time.sleep(POLL)
 
     def _descriptor(self) -> int:
         """This process's own descriptor: one inherited across a fork shares its lock with the
