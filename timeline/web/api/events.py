@@ -22,7 +22,6 @@ from timeline.services.actors import queries as actor_service
 from timeline.services.events import queries as event_service
 from timeline.services.events.filtering import EventFilter, resolved
 from timeline.services.events.queries import EventQuery
-from timeline.services.vocabulary import load_vocabulary
 from timeline.web.api import formats
 from timeline.web.api.openapi import Param, documented
 from timeline.web.api.record_tags import stamped
@@ -31,6 +30,7 @@ from timeline.web.api.shapes import (
     EVENT_FIELDS,
     ActorShape,
     EventShape,
+    PageShapes,
     actor_json,
     event_json,
     event_row,
@@ -45,6 +45,7 @@ from timeline.web.event_params import (
     page_size,
     view_url,
 )
+from timeline.web.lookups import vocabulary as cached_vocabulary
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -94,7 +95,7 @@ def _list_request() -> tuple[EventQuery, tuple[str, ...] | None, bool]:
     """The page, the fields and whether to count: every bad parameter named at once."""
     config, errors = current_app.config, {}
     try:
-        query = event_query(db.session, request.args, load_vocabulary(db.session),
+        query = event_query(db.session, request.args, cached_vocabulary(),
                             config["PAGE_SIZE"], config["MAX_PAGE_SIZE"])  # fmt: skip
     except BadParameters as exc:
         errors, query = exc.fields, EventQuery()
@@ -111,8 +112,8 @@ def events():
     """Events the filters find, oldest first unless sorted, a page at a time."""
     query, fields, total = _list_request()
     query = replace(query, where=resolved(db.session, query.where))  # once for page and total
-    page = event_service.list_events(db.session, query)
-    shapes = [event_json(e) for e in page.events]
+    page = event_service.list_event_rows(db.session, query)
+    shapes = list(PageShapes(page))
     if fields:
         shapes = [{name: shape[name] for name in fields} for shape in shapes]
     body: dict = {"events": shapes, "next": None}
@@ -134,7 +135,7 @@ def _csv_request() -> tuple[EventFilter, bool]:
     """The filters and `bom`, every bad parameter named at once."""
     errors: dict[str, str] = {}
     try:
-        where = event_filter(db.session, request.args, load_vocabulary(db.session))
+        where = event_filter(db.session, request.args, cached_vocabulary())
     except BadParameters as exc:
         errors, where = exc.fields, EventFilter()
     bom = request.args.get("bom", "0").strip()
@@ -196,7 +197,7 @@ def actors():
     """Actors by slug, a page at a time, each with its count of published events.
 
     Filter by `kind`, search names and aliases with `q`; the `next` URL carries `after`."""
-    vocabulary = load_vocabulary(db.session)
+    vocabulary = cached_vocabulary()
     errors: dict[str, str] = {}
     kinds = tuple(request.args.getlist("kind"))
     unknown = [k for k in kinds if k not in vocabulary.kinds]

@@ -16,7 +16,7 @@ from timeline.services.events import queries as event_service
 from timeline.services.events.filtering import EventFilter
 from timeline.services.events.ordering import NEWEST_FIRST
 from timeline.services.events.queries import EventQuery
-from timeline.services.vocabulary import Vocabulary, load_vocabulary
+from timeline.services.vocabulary import Vocabulary
 from timeline.web.api import formats as exports
 from timeline.web.api.openapi import Param, documented
 from timeline.web.event_params import (
@@ -26,6 +26,7 @@ from timeline.web.event_params import (
     page_size,
     view_url,
 )
+from timeline.web.lookups import vocabulary as cached_vocabulary
 
 bp = Blueprint("api_exports", __name__, url_prefix="/api")
 
@@ -59,7 +60,7 @@ def events_ics():
     A day, month or year covers all its days; an ongoing event runs to the day the file is
     made (UTC) and its description says it is ongoing.
     """
-    vocabulary = load_vocabulary(db.session)
+    vocabulary = cached_vocabulary()
     where = event_filter(db.session, request.args, vocabulary)
     name = exports.view_name(where, vocabulary)
     events = event_service.stream_events(db.session, where)
@@ -74,7 +75,7 @@ def events_ics():
 @documented(params=(*FILTER_PARAMS, LIMIT), media_type="application/atom+xml", errors=(400,))
 def events_atom():
     """The newest events the filters find, as an Atom feed: latest start date first."""
-    vocabulary = load_vocabulary(db.session)
+    vocabulary = cached_vocabulary()
     where, limit = _filter_and_limit(vocabulary)
     name = exports.view_name(where, vocabulary)
     page = event_service.list_events(db.session, EventQuery(where, limit, order=NEWEST_FIRST))
@@ -91,7 +92,7 @@ def events_timelinejs():
 
     Dates keep their precision; when more than 2,000 events match, the title slide says so.
     """
-    vocabulary = load_vocabulary(db.session)
+    vocabulary = cached_vocabulary()
     where = event_filter(db.session, request.args, vocabulary)
     name = exports.view_name(where, vocabulary)
     page = view_url("pages.index", external=True)

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any, Literal, NotRequired, cast
+from urllib.parse import quote
 
 from flask import url_for
+from sqlalchemy import Row
 from typing_extensions import TypedDict  # pydantic describes only this one before 3.12
 
 from timeline.domain import Actor, Event, EventActor, Role, Source
+from timeline.services.events.queries import RowPage
 from timeline.services.events.schema import (
     WIRE_NAMES,
     LinkShape,
@@ -51,14 +55,44 @@ def _stamp(moment: dt.datetime) -> str:
 def event_json(event: Event) -> Any:
     """An event as the API gives it: the contract's fields (actors with their kinds), dates in
     the seed files' text form with their precision, and where it stands."""
+    links = [link_json(link) for link in event.links]
+    sources = [source_json(source) for source in event.sources]
+    return _event_shape(
+        event, links, sources, url_for("pages.event", slug=event.slug, _external=True)
+    )
+
+
+class PageShapes:
+    """`event_json` for a page read as rows (services/events/queries.RowPage): the same
+    answer, built without mapped objects and with one `url_for` for the whole page."""
+
+    def __init__(self, page: RowPage):
+        self.page = page
+        # Slugs are lower-case letters, digits and hyphens, which a URL takes as they are.
+        self.event_url = url_for("pages.event", slug="-", _external=True)[:-1]
+
+    def __iter__(self) -> Iterator[Any]:
+        links, sources = self.page.links, self.page.sources
+        for row in self.page.events:
+            yield _event_shape(
+                row,
+                [{"slug": a.slug, "name": a.name, "kind": a.kind, "role": a.role.value}
+                 for a in links.get(row.id, ())],
+                [{"url": c.url, "title": c.title, "publisher": c.publisher,
+                  "published": c.published} for c in sources.get(row.id, ())],
+                self.event_url + quote(row.slug),
+            )  # fmt: skip
+
+
+def _event_shape(event: Event | Row, links: list, sources: list, url: str) -> Any:
     shape = stored_values(event) | {
-        "actors": [link_json(link) for link in event.links],
-        "sources": [source_json(source) for source in event.sources],
+        "actors": links,
+        "sources": sources,
         "precision": event.precision.value,
         "earliest": event.starts_on.isoformat(),
         "latest": None if event.ongoing else event.ends_on.isoformat(),
         "status": event.status.value,
-        "url": url_for("pages.event", slug=event.slug, _external=True),
+        "url": url,
         "created_at": _stamp(event.created_at),
         "updated_at": _stamp(event.updated_at),
     }

@@ -20,7 +20,7 @@ from dataclasses import replace
 from functools import wraps
 from typing import Any, NotRequired
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
 from typing_extensions import TypedDict  # pydantic describes only this one before 3.12
 
@@ -40,7 +40,7 @@ from timeline.services.events.schema import (
 )
 from timeline.services.imports.documents import Problem
 from timeline.services.revisions import VersionConflict
-from timeline.services.vocabulary import Vocabulary, load_vocabulary
+from timeline.web import lookups
 from timeline.web.api.openapi import Param, documented
 from timeline.web.api.record_tags import matches, record_etag, stamped
 from timeline.web.api.shapes import EventShape, error_json, event_json
@@ -49,7 +49,6 @@ from timeline.web.lookups import event_or_404
 from timeline.web.security import csrf
 
 FIX = "some fields need correcting: see error.fields"
-VOCABULARY = "api_writes.vocabulary"  # the app's copy of the categories and kinds
 EventInput = body_shape(
     "EventInput",
     """A new event, in the shape GET /api/events/{slug} answers with: dates as 2024, 2024-03
@@ -161,7 +160,7 @@ def _problems(problems: list[Problem]) -> dict[str, str]:
 
 def _checked(body: dict[str, Any]) -> Checked:
     """The body read against the event contract; a 400 naming every bad field."""
-    vocabulary = _vocabulary()
+    vocabulary = lookups.vocabulary()
     checked = check_body(
         body, vocabulary.categories, vocabulary.kinds,
         lambda slug: find_actor_by_name(db.session, slug) is not None,
@@ -169,14 +168,6 @@ def _checked(body: dict[str, Any]) -> Checked:
     if checked.errors:
         raise ApiError(400, FIX, checked.errors)
     return checked
-
-
-def _vocabulary() -> Vocabulary:
-    """The categories and actor kinds, read once per process: only migrations change them,
-    and a server is restarted after migrating, so two queries on every write buy nothing."""
-    if VOCABULARY not in current_app.extensions:
-        current_app.extensions[VOCABULARY] = load_vocabulary(db.session)
-    return current_app.extensions[VOCABULARY]
 
 
 def _write(user: User, body: dict, event: Event | None, status: int = 200):

@@ -16,11 +16,12 @@ from timeline.services.events import queries as event_service
 from timeline.services.events.filtering import EventFilter
 from timeline.services.events.layout import LaneBy
 from timeline.services.events.queries import EventQuery
-from timeline.services.vocabulary import Vocabulary, load_vocabulary
+from timeline.services.vocabulary import Vocabulary
 from timeline.web.api.shapes import event_linked_data
 from timeline.web.charts.cost_chart import TimeAxis
 from timeline.web.charts.timeline_chart import DRAW_LIMIT, TimelineChart, drawing
 from timeline.web.event_params import BadParameters, event_query
+from timeline.web.lookups import vocabulary as cached_vocabulary
 from timeline.web.pages.timeline_view import lane_labels, shown_window, timeline_view
 
 bp = Blueprint("pages", __name__)
@@ -38,7 +39,7 @@ def _lane_by(args) -> LaneBy:
 def index():
     """The timeline: the filter form with its counts, the cost chart and the drawing on one
     time axis, then the same events as a list; `?from=&to=&category=...` drive all of it."""
-    vocabulary = load_vocabulary(db.session)
+    vocabulary = cached_vocabulary()
     try:
         max_limit = current_app.config["MAX_PAGE_SIZE"]
         query = event_query(db.session, request.args, vocabulary, DRAW_LIMIT, max_limit)
@@ -70,7 +71,7 @@ def actor(slug: str):
     if found is None:
         return _redirect_alias(slug)
     appearances = event_service.actor_events(db.session, found)
-    vocabulary = load_vocabulary(db.session)
+    vocabulary = cached_vocabulary()
     chart = _actor_chart(db.session, found, len(appearances), vocabulary, dt.date.today())
     page = dict(actor=found, appearances=appearances, chart=chart, vocabulary=vocabulary)
     return render_template("actors/show.html", **page, draw_limit=DRAW_LIMIT)
