@@ -102,8 +102,11 @@ def _search_ids(session: Session, where: EventFilter, most: int) -> tuple[int, .
     if where.search is None or where.found is not None:
         return where.found
     dialect = session.get_bind().dialect.name
-    ids = list(session.scalars(matching_ids(dialect, where.search, most + 1)))
-    return None if len(ids) > most else tuple(ids)
+    # Through the connection: thousands of ids are plain integers, which the ORM's result
+    # handling would take one row at a time.
+    ids = session.connection().execute(matching_ids(dialect, where.search, most + 1)).scalars()
+    found = tuple(ids)
+    return None if len(found) > most else found
 
 
 def _shared(session: Session, where: EventFilter, most: int) -> tuple[int, ...] | None:
