@@ -232,3 +232,18 @@ def test_a_price_book_with_one_date_holds_the_price_flat():
     book = PriceBook([only])
     assert book.trend("h100-sxm").slope == 0.0
     assert book.quote("h100-sxm", dt.date(2026, 1, 1)).usd_per_gpu_hour == 2.5
+
+
+def test_the_timelines_cost_chart_follows_a_change_of_the_cost_data(seeded, client, session):
+    """Each process keeps the projection it drew by the cost data's version: a change of a
+    price shows on the next page, not after a restart."""
+    from sqlalchemy import select
+
+    from timeline.domain import ApiPrice
+
+    assert client.get("/").status_code == 200  # draws, and keeps, the projection
+    price = session.scalars(select(ApiPrice).order_by(ApiPrice.id)).first()
+    assert price.product not in ("Renamed product",)
+    price.product = "Renamed product"
+    session.commit()
+    assert f"{price.provider} Renamed product" in client.get("/").get_data(as_text=True)

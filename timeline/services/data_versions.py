@@ -14,3 +14,8 @@ def data_versions(session: Session) -> list[tuple[str, int, dt.datetime]]:
     """Each body of data's name, version and when it last changed, in order of name."""
     statement = select(DataVersion.name, DataVersion.version, DataVersion.changed_at)
     return sorted(tuple(row) for row in session.execute(statement))
+
+
+def data_version(session: Session, name: str) -> int | None:
+    """One body of data's version, None before the migration that makes its counter."""
+    return session.scalar(select(DataVersion.version).where(DataVersion.name == name))

@@ -27,7 +27,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
 from timeline.db import db
-from timeline.services.data_versions import data_versions
+from timeline.services.data_versions import data_version, data_versions
 
 # Blueprints whose GET pages read the same for every visitor without a session.
 PUBLIC_PAGES = {"pages", "costs", "api_docs"}
@@ -70,6 +70,7 @@ def _release(app: Flask) -> str:
 
 def _validators() -> tuple[str, dt.datetime]:
     versions = data_versions(db.session)
+    g.data_versions = {name: version for name, version, _ in versions}  # for views that cache
     state = "|".join(
         [current_app.config["RELEASE"], dt.date.today().isoformat(), answer_key(),
          *(f"{name}={version}" for name, version, _ in versions)]
@@ -190,3 +191,12 @@ def _kept_answers(config):
 
         return SharedAnswers.from_config(config)
     return Answers(config["API_ANSWERS_KEPT"])
+
+
+def current_version(name: str) -> int | None:
+    """A body of data's version as this request found it: read with the request's validators
+    where it had them, else now."""
+    known = g.get("data_versions")
+    if known is not None and name in known:
+        return known[name]
+    return data_version(db.session, name)

@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 from itertools import groupby
 from urllib.parse import urlencode
 
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy.orm import Session
 
+from timeline.costmodel.projection import Projection
 from timeline.domain import Event
 from timeline.services.costs.data import CostData
 from timeline.services.events import layout as timeline_service
@@ -23,7 +24,7 @@ from timeline.services.events.filtering import resolved
 from timeline.services.events.layout import NO_ACTOR, Bucket, LaneBy
 from timeline.services.events.queries import EventPage, EventQuery
 from timeline.services.vocabulary import Vocabulary
-from timeline.web.charts.cost_chart import CostChart, TimeAxis, cost_chart
+from timeline.web.charts.cost_chart import CostChart, Observation, TimeAxis, cost_chart
 from timeline.web.charts.timeline_chart import (
     DRAW_LIMIT,
     TimelineChart,
@@ -32,6 +33,7 @@ from timeline.web.charts.timeline_chart import (
     drawing,
 )
 from timeline.web.event_params import filter_args, next_page_url, view_url
+from timeline.web.http_cache import current_version
 from timeline.web.pages.costs import observations
 
 COST_CHART_HEIGHT = 220
@@ -163,11 +165,29 @@ def zoom_urls() -> Callable[[str], str]:
 
 
 def _cost_chart(session: Session, span: tuple[dt.date, dt.date]) -> CostChart | None:
-    data = CostData(session)
-    if not data.can_project:
+    drawn = _projection(session)
+    if drawn is None:
         return None
-    marks = observations(data, data.scenarios(), url_for("costs.calculator"))
-    return cost_chart(data.projection(), marks, *span, height=COST_CHART_HEIGHT)
+    return cost_chart(*drawn, *span, height=COST_CHART_HEIGHT)
+
+
+_PROJECTION = "timeline.projection"  # the app's (costs version, projection and marks)
+
+
+def _projection(session: Session) -> tuple[Projection, list[Observation]] | None:
+    """The projection and the prices and claims drawn on it: the same on every page until the
+    cost data changes, and reading and projecting it takes longer than the rest of a page's
+    chart, so each process keeps the last one by the cost data's version."""
+    version = current_version("costs")
+    kept = current_app.extensions.get(_PROJECTION)
+    if kept is not None and kept[0] == version:
+        return kept[1]
+    data = CostData(session)
+    drawn = None
+    if data.can_project:
+        drawn = data.projection(), observations(data, data.scenarios(), url_for("costs.calculator"))
+    current_app.extensions[_PROJECTION] = (version, drawn)
+    return drawn
 
 
 def timeline_view(
