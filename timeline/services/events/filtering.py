@@ -51,7 +51,7 @@ def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
     """The WHERE clauses for a filter, on the events table."""
     found: list[ColumnElement[bool]] = [_status(session, where)]
     if where.windowed:
-        found.append(_overlaps(where))
+        found.append(_overlaps(where, session.get_bind().dialect.name))
     if where.categories:
         found.append(Event.category.in_(where.categories))
     if where.linked is not None:
@@ -123,17 +123,24 @@ def _shared(session: Session, where: EventFilter, most: int) -> tuple[int, ...] 
     return tuple(sorted(shared or ()))
 
 
-def _overlaps(where: EventFilter) -> ColumnElement[bool]:
+def _overlaps(where: EventFilter, dialect: str) -> ColumnElement[bool]:
     """Events that may cover a day in the window.
 
     A short event (LONG_SPAN_DAYS at most) that overlaps the window starts at most that many
     days before it: the bound lets the window index skip everything older but the few long
     and ongoing events.
+
+    On SQLite the end is tested as an expression no index serves (a unary plus): without
+    statistics its planner reads `ends_on >= first` as selective and walks the index on the
+    end from there, which for a window early in the data is nearly every event (146 ms for a
+    six-day window in 2015 at 100,000 events), where the window index from the start takes
+    3 ms. Late windows lose nothing: the window index holds the end, so no row is read.
     """
     first, last = where.first, where.last
     earliest_short_start = max(first, dt.date.min + SHORT) - SHORT
+    ends_on = literal_column("+events.ends_on") if dialect == "sqlite" else Event.ends_on
     return and_(
         Event.starts_on <= last,
-        Event.ends_on >= first,
+        ends_on >= first,
         or_(Event.starts_on >= earliest_short_start, Event.long_span),
     )
