@@ -42,6 +42,7 @@ from timeline.domain import (
 )
 from timeline.services.accounts import users
 from timeline.web.http_cache import Answers
+from timeline.web.pages.timeline_view import KEPT_BY_VERSION
 
 DATA_TABLES = (Revision, LoginAttempt, ApiToken, User, EventActor, Source, ActorAlias, Event, Actor)
 COST_TABLES = (Scenario, MeasuredRun, GpuPrice, ApiPrice, LlmPrice, VideoModel, Gpu)
@@ -200,6 +201,8 @@ def connection(app, request: pytest.FixtureRequest):
     engines[None] = connection  # Flask-SQLAlchemy's get_bind hands out the default engine
     # Kept answers are known by data versions, which repeat once a test's writes are undone.
     app.extensions["answers"] = Answers(app.config["API_ANSWERS_KEPT"])
+    for kept in KEPT_BY_VERSION:
+        app.extensions.pop(kept, None)
     try:
         if "seeded" not in request.fixturenames:
             _empty_tables(app)

@@ -33,12 +33,13 @@ from timeline.web.charts.timeline_chart import (
     drawing,
 )
 from timeline.web.event_params import filter_args, next_page_url, view_url
-from timeline.web.http_cache import current_version
+from timeline.web.http_cache import RecentlyUsed, current_version
 from timeline.web.pages.costs import observations
 
 COST_CHART_HEIGHT = 220
 ONE_DAY = dt.timedelta(days=1)
 COUNTED_PAGE = 50  # list page size when the drawing shows counts rather than the events
+_PROJECTION = "timeline.projection"  # the app's (costs version, projection and marks)
 
 
 @dataclass
@@ -171,9 +172,6 @@ def _cost_chart(session: Session, span: tuple[dt.date, dt.date]) -> CostChart | 
     return cost_chart(*drawn, *span, height=COST_CHART_HEIGHT)
 
 
-_PROJECTION = "timeline.projection"  # the app's (costs version, projection and marks)
-
-
 def _projection(session: Session) -> tuple[Projection, list[Observation]] | None:
     """The projection and the prices and claims drawn on it: the same on every page until the
     cost data changes, and reading and projecting it takes longer than the rest of a page's
@@ -190,14 +188,41 @@ def _projection(session: Session) -> tuple[Projection, list[Observation]] | None
     return drawn
 
 
+_COUNTS = "timeline.page_counts"  # the app's RecentlyUsed of what _counted found
+COUNTS_KEPT = 256
+# What this module keeps in app.extensions by data version: a database whose versions go
+# back (a test's rolled-back writes) must drop them.
+KEPT_BY_VERSION = (_PROJECTION, _COUNTS)
+
+
+def _counted(
+    session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary, today: dt.date
+) -> tuple[tuple[dt.date, dt.date] | None, list[Bucket] | None, Facets]:
+    """The window shown, the drawing's counts and the facets: what a page's filter costs most
+    to count (every event of a broad window or a common word), and the same for any sort or
+    page of it. Each process keeps the latest by the filter and the events' data version, so
+    a write anywhere makes new keys and no kept count is ever stale."""
+    where = query.where
+    key = (
+        where.first, where.last, where.categories, tuple(a.id for a in where.actors),
+        where.kinds, where.search, where.status, lane_by, today, current_version("events"),
+    )  # fmt: skip
+    kept = current_app.extensions.setdefault(_COUNTS, RecentlyUsed(COUNTS_KEPT))
+    found = kept.get(key)
+    if found is None:
+        span = shown_window(session, query, today)
+        buckets = _category_buckets(session, query, lane_by, span)
+        found = span, buckets, facets(session, where, vocabulary, _lane_totals(buckets))
+        kept.put(key, found)
+    return found
+
+
 def timeline_view(
     session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary, today: dt.date
 ) -> TimelineView:
     """Everything the timeline page shows for one query."""
     query = replace(query, where=resolved(session, query.where))
-    span = shown_window(session, query, today)
-    buckets = _category_buckets(session, query, lane_by, span)
-    counted = facets(session, query.where, vocabulary, by_category=_lane_totals(buckets))
+    span, buckets, counted = _counted(session, query, lane_by, vocabulary, today)
     if counted.total > DRAW_LIMIT and query.limit == DRAW_LIMIT:
         query = replace(query, limit=COUNTED_PAGE)  # the list is a sample: keep it light
     page = event_service.list_events(session, query)
