@@ -97,6 +97,12 @@ class Event(Base):
             "ix_events_window",
             *("status", "starts_on", "ends_on", "long_span", "category", "start", "actor_kinds"),
         ),
+        # Every sort the API offers walks an index of its own in order and stops at the page's
+        # end, instead of sorting every event first (sort=title at 100,000 events: 300 ms).
+        # The sorts by creation and change need an expression on SQLite: see SORT_INDEXES.
+        Index("ix_events_status_title", "status", "title", "id"),
+        Index("ix_events_status_slug", "status", "slug", "id"),
+        Index("ix_events_status_category", "status", "category", "id"),
     )
 
     id: Mapped[intpk]

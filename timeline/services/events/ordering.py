@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, tuple_
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from timeline.domain import Event
@@ -30,6 +30,7 @@ SORTABLE: dict[str, InstrumentedAttribute] = {
     "updated": Event.updated_at,
 }
 MAX_KEYS = 4
+SQLITE_TIME = "%Y-%m-%d %H:%M:%f"  # how SQLite writes a time that text order sorts
 
 
 class SortError(ValueError):
@@ -128,7 +129,9 @@ def _comparable(value: Any, dialect: str) -> Any:
         isinstance(value, InstrumentedAttribute) and value.type.python_type is dt.datetime
     )
     if dialect == "sqlite" and is_time:
-        return func.strftime("%Y-%m-%d %H:%M:%f", value)
+        # The format as a literal, not a parameter: an index over this expression
+        # (ix_events_status_created, ..._updated) serves only the same expression.
+        return func.strftime(literal_column(f"'{SQLITE_TIME}'"), value)
     return value
 
 
