@@ -24,9 +24,9 @@ def test_another_page_of_the_same_filter_counts_nothing_again(app, client, sessi
         make_event(session, f"2024-02-{day:02d}", category="lawsuit")
     first = statements(app, lambda: client.get("/?from=2024-02-01&to=2024-02-29&limit=10"))
     again = statements(app, lambda: client.get("/?from=2024-02-01&to=2024-02-29&limit=20"))
-    counting = [s for s in first if "COUNT(" in s or "MIN(" in s]
+    counting = [s for s in first if "COUNT(" in s or "MAX(" in s]
     assert counting  # the first page counted
-    assert not [s for s in again if "COUNT(" in s or "MIN(" in s]
+    assert not [s for s in again if "COUNT(" in s or "MAX(" in s]
 
 
 def test_a_write_shows_in_the_counts_at_once(app, client, session):

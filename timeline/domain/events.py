@@ -103,6 +103,9 @@ class Event(Base):
         Index("ix_events_status_title", "status", "title", "id"),
         Index("ix_events_status_slug", "status", "slug", "id"),
         Index("ix_events_status_category", "status", "category", "id"),
+        # The long and ongoing events by end: the earliest start among those that overlap a
+        # window is read from here (services/events/filtering.py, _reach).
+        Index("ix_events_long_spans", "long_span", "status", "ends_on", "starts_on"),
     )
 
     id: Mapped[intpk]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import ColumnElement, and_, literal_column, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from timeline.domain import Actor, Event, EventActor, Status
@@ -33,6 +33,9 @@ class EventFilter:
     status: Status = Status.PUBLISHED
     found: tuple[int, ...] | None = None  # the search's matches, once run (see resolved)
     linked: tuple[int, ...] | None = None  # the events all the actors share (see resolved)
+    # The earliest start of any event that may overlap the window (see resolved): the
+    # window's lower bound on the start, which the window index can range over.
+    reach: dt.date | None = None
     looked_up: bool = False  # resolved already: a list too long to use stays unread
 
     def without(self, name: str) -> EventFilter:
@@ -95,7 +98,31 @@ def resolved(session: Session, where: EventFilter, most: int = 5_000) -> EventFi
     if where.looked_up:
         return where
     found, linked = _search_ids(session, where, most), _shared(session, where, most)
-    return replace(where, found=found, linked=linked, looked_up=True)
+    reach = _reach(session, where)
+    return replace(where, found=found, linked=linked, reach=reach, looked_up=True)
+
+
+def _reach(session: Session, where: EventFilter) -> dt.date | None:
+    """How far before the window an overlapping event can start: LONG_SPAN_DAYS for a short
+    one, and for the few long and ongoing ones, as far back as the earliest of them that
+    overlaps (read from their own index). As a plain bound on the start it lets a query range
+    over the window index from there, where "short ones from here, or any long one" made it
+    walk the timeline from its beginning (a nine-day window in 2020: 14 ms to 1 ms)."""
+    if not where.windowed:
+        return None
+    statement = select(func.min(Event.starts_on)).where(
+        Event.status == where.status, Event.long_span,
+        Event.ends_on >= where.first, Event.starts_on <= where.last,
+    )  # fmt: skip
+    # Left to itself, SQLite's planner takes the window index, the very walk this avoids.
+    statement = statement.with_hint(Event, "INDEXED BY ix_events_long_spans", "sqlite")
+    earliest = session.scalar(statement)
+    short = _earliest_short_start(where.first)
+    return min(short, earliest) if earliest is not None else short
+
+
+def _earliest_short_start(first: dt.date) -> dt.date:
+    return max(first, dt.date.min + SHORT) - SHORT
 
 
 def _search_ids(session: Session, where: EventFilter, most: int) -> tuple[int, ...] | None:
@@ -137,10 +164,9 @@ def _overlaps(where: EventFilter, dialect: str) -> ColumnElement[bool]:
     3 ms. Late windows lose nothing: the window index holds the end, so no row is read.
     """
     first, last = where.first, where.last
-    earliest_short_start = max(first, dt.date.min + SHORT) - SHORT
     ends_on = literal_column("+events.ends_on") if dialect == "sqlite" else Event.ends_on
-    return and_(
-        Event.starts_on <= last,
-        ends_on >= first,
-        or_(Event.starts_on >= earliest_short_start, Event.long_span),
-    )
+    if where.reach is not None:
+        lower: ColumnElement[bool] = Event.starts_on >= where.reach
+    else:  # not resolved: the same events, by the short ones' bound or the long-span flag
+        lower = or_(Event.starts_on >= _earliest_short_start(first), Event.long_span)
+    return and_(Event.starts_on <= last, ends_on >= first, lower)
