@@ -9,7 +9,7 @@ PORT ?= 5000
 CONSTRAINTS := .ci/constraints.txt
 LOWEST ?= .venv-lowest
 
-.PHONY: run serve test test-lowest bench bench-cost bench-timeline bench-api bench-writes bench-imports clean
+.PHONY: run serve test test-lowest bench bench-cost bench-timeline bench-api bench-diverse bench-writes bench-imports clean
 
 run: $(VENV)/.run  ## create the environment, migrate, seed an empty database, serve on HOST:PORT
 	$(FLASK) db upgrade
@@ -45,6 +45,9 @@ bench-cost: $(VENV)/.dev  ## one cost evaluation, one projection, and the cost p
 
 bench-api: $(VENV)/.bench  ## requests/s and p50/p99 of /api/events beside Datasette and a bare app
 	$(BIN)/python bench/api_load.py $(BENCH_ARGS)
+
+bench-diverse: $(VENV)/.bench  ## /api/events and / on 20,000 distinct queries (--url for PostgreSQL)
+	$(BIN)/python bench/diverse_load.py $(BENCH_ARGS)
 
 bench-writes: $(VENV)/.bench  ## acknowledged API writes/s and p50/p99, 8 writers (--url for PostgreSQL)
 	$(BIN)/python bench/writes.py $(BENCH_ARGS)

@@ -73,9 +73,12 @@ def ours_env(path: Path) -> dict[str, str]:
 
 
 def bare_command(path: Path, port: int) -> list[str]:
-    return gunicorn(
-        f"bare_api:create_app({str(path)!r})", port, "--chdir", str(Path(__file__).parent)
-    )
+    return bare_on(f"sqlite:///{path}", port)
+
+
+def bare_on(url: str, port: int) -> list[str]:
+    """bench/bare_api.py on the database at `url`, under the same gunicorn as ours."""
+    return gunicorn(f"bare_api:create_app({url!r})", port, "--chdir", str(Path(__file__).parent))
 
 
 def api_url(_path: Path, query: Query) -> str:
