@@ -1,5 +1,8 @@
 # Two commands on a fresh machine: `make run` serves the site, `make test` runs every test.
-PYTHON ?= python3
+# The first Python 3.12 or newer that runs: on the PATH, else one pyenv installed
+# (pyproject.toml says why 3.11 will not do). `make PYTHON=...` names another.
+PYTHON_CANDIDATES := python3.12 python3.13 python3 $(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3)
+PYTHON ?= $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(if $(filter True,$(shell $(p) -c 'import sys; print(sys.version_info >= (3, 12))' 2>/dev/null)),$(p))) python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app timeline

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import TypeVar
 
 from flask import request, url_for
 from sqlalchemy.orm import Session
@@ -24,7 +23,6 @@ from timeline.services.events.search import SearchQuery
 from timeline.services.vocabulary import Vocabulary
 from timeline.web.api.openapi import Param
 
-T = TypeVar("T")
 MAX_ACTORS = 10
 PARTIAL_DATE = {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"}
 FILTER_PARAMS = (
@@ -53,7 +51,7 @@ class BadParameters(Exception):
         super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
 
 
-def parsed_parameter(
+def parsed_parameter[T](
     args: Mapping[str, str], key: str, parse: Callable[[str], T], errors: dict[str, str]
 ) -> T | None:
     """A parameter as `parse` reads it, None when blank; when `parse` refuses it (a ValueError
