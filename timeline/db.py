@@ -93,9 +93,10 @@ def _flushes_go_to_the_primary(session: RoutingSession, _context, _instances) ->
 db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 
-# Full-text search lives outside the models: an FTS5 table (and its shadow tables) on SQLite,
-# an expression GIN index on PostgreSQL. Autogenerate and the drift check leave them alone.
-SEARCH_OBJECTS = ("events_fts", "ix_events_search")
+# Full-text search lives outside the models: an FTS5 table (and its shadow tables) on SQLite;
+# on PostgreSQL a generated tsvector column and its GIN index. Autogenerate and the drift check
+# leave them alone.
+SEARCH_OBJECTS = ("events_fts", "ix_events_search", "search_document")
 # The indexes for sorting by when an event was created or changed: on SQLite over the
 # expression the sort compares (services/events/ordering.py), on PostgreSQL over the column.
 # The migration makes them per database; the models cannot say "an expression here only".

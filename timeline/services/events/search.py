@@ -126,13 +126,13 @@ def _fts5(query: SearchQuery) -> ColumnElement[bool]:
 
 
 ENGLISH = literal_column("'english'::regconfig")
-SPACE = literal_column("' '")
 
 
 def search_document() -> ColumnElement:
-    """The tsvector the GIN index ix_events_search holds; written exactly as the index is."""
-    joined = Event.title.op("||")(SPACE).op("||")(Event.summary)
-    return func.to_tsvector(ENGLISH, joined.op("||")(SPACE).op("||")(Event.actor_names))
+    """The tsvector of an event's title, summary and actors' names: on PostgreSQL a column the
+    database generates and the GIN index ix_events_search holds (migration b6f1d2e8c4a7), so
+    no query computes it again."""
+    return literal_column("events.search_document")
 
 
 def _tsquery(term: Term) -> ColumnElement:
