@@ -72,14 +72,12 @@ ACTOR_EVENTS = (
     "SELECT event_actors.event_id \nFROM event_actors \nWHERE event_actors.actor_id = :actor_id"
 )
 BY_ACTOR = f"events.id IN ({ACTOR_EVENTS})"
-# How each database matches `q` (timeline.services.events.search): FTS5, or the expression
-# PostgreSQL's GIN index ix_events_search holds, one plainto_tsquery per word, all ANDed.
+# How each database matches `q` (timeline.services.events.search): FTS5, or on PostgreSQL the
+# generated tsvector column its GIN index ix_events_search holds, one plainto_tsquery per
+# word, all ANDed.
 FTS5_IDS = "SELECT rowid FROM events_fts WHERE events_fts MATCH :fts LIMIT :most"
 FTS5_MATCHING = "events.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH :fts)"
-PG_DOCUMENT = (
-    "to_tsvector('english'::regconfig, (((events.title || ' ') || events.summary) || ' ') "
-    "|| events.actor_names)"
-)
+PG_DOCUMENT = "events.search_document"
 PG_WORD = "plainto_tsquery('english'::regconfig, :word_{})"
 LINKS = (
     "SELECT event_actors.event_id, actors.slug, actors.name, actors.kind, event_actors.role \n"
