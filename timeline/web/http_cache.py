@@ -81,6 +81,30 @@ def _validators() -> tuple[str, dt.datetime]:
     return hashlib.sha256(state.encode()).hexdigest()[:32], changed.replace(microsecond=0)
 
 
+class RecentlyUsed:
+    """A small map that forgets its least recently used entries beyond `size`, safe to share
+    between a process's threads: for what a view computes from keys that name every input."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
 class Answers:
     """The latest answers this process gave, by ETag, least recently used dropped first.
 
@@ -93,15 +117,12 @@ class Answers:
 
     def __init__(self, entries: int, largest: int = 1 << 20):
         self.entries, self.largest = entries, largest
-        self._kept: OrderedDict[str, tuple[bytes, str, dict[str, str]]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._kept = RecentlyUsed(entries)  # tag -> (body, mimetype, headers)
 
     def get(self, tag: str) -> Response | None:
-        with self._lock:
-            kept = self._kept.get(tag)
-            if kept is None:
-                return None
-            self._kept.move_to_end(tag)
+        kept = self._kept.get(tag)
+        if kept is None:
+            return None
         body, mimetype, headers = kept
         return Response(body, mimetype=mimetype, headers=headers)
 
@@ -112,10 +133,7 @@ class Answers:
         if len(body) > self.largest:
             return
         headers = {k: v for k, v in response.headers if k in KEPT_HEADERS}
-        with self._lock:
-            self._kept[tag] = (body, response.mimetype or "", headers)
-            while len(self._kept) > self.entries:
-                self._kept.popitem(last=False)
+        self._kept.put(tag, (body, response.mimetype or "", headers))
 
 
 KEPT_HEADERS = {"Content-Disposition"}
@@ -200,27 +218,3 @@ def current_version(name: str) -> int | None:
     if known is not None and name in known:
         return known[name]
     return data_version(db.session, name)
-
-
-class RecentlyUsed:
-    """A small map that forgets its least recently used entries beyond `size`, safe to share
-    between a process's threads: for what a view computes from keys that name every input."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
