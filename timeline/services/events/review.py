@@ -28,6 +28,12 @@ class PendingChange:
     proposal: Revision
     changes: dict[str, list[Any]]  # each field: [as published, as proposed]
 
+    @classmethod
+    def of(cls, event: Event, proposal: Revision) -> PendingChange:
+        """The proposal compared with the event as it stands."""
+        published = revisions.event_snapshot(event)
+        return cls(event, proposal, revisions.differences(published, proposal.snapshot))
+
 
 def drafts(session: Session) -> list[Event]:
     """Every draft, the one waiting longest first."""
@@ -43,10 +49,7 @@ def drafts(session: Session) -> list[Event]:
 def pending_change(session: Session, event: Event) -> PendingChange | None:
     """The change of this event waiting for review, compared with the event as it stands."""
     proposal = revisions.pending(session, Subject.EVENT, event.id)
-    if proposal is None:
-        return None
-    published = revisions.event_snapshot(event)
-    return PendingChange(event, proposal, revisions.differences(published, proposal.snapshot))
+    return None if proposal is None else PendingChange.of(event, proposal)
 
 
 def pending_changes(session: Session) -> list[PendingChange]:

@@ -26,12 +26,12 @@ from typing_extensions import TypedDict  # pydantic describes only this one befo
 
 from timeline.db import db
 from timeline.domain import Event, Revision, User
-from timeline.services import revisions
 from timeline.services.accounts import tokens as api_tokens
 from timeline.services.events import edits as event_edits
 from timeline.services.events.body import Checked, check_body
 from timeline.services.events.edits import EditRejected, SlugTaken
 from timeline.services.events.queries import find_actor_by_name
+from timeline.services.events.review import PendingChange
 from timeline.services.events.schema import (
     EXAMPLE,
     REQUIRED,
@@ -233,7 +233,7 @@ def _saved(event: Event, status: int = 200, proposal: Revision | None = None):
         body["pending"] = {
             "proposed_by": proposal.user.username if proposal.user else None,
             "proposed_at": proposal.at.isoformat(),
-            "changes": revisions.differences(revisions.event_snapshot(event), proposal.snapshot),
+            "changes": PendingChange.of(event, proposal).changes,
         }
     response = stamped(jsonify(body), event)
     response.headers["Location"] = url_for(
