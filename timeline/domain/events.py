@@ -24,6 +24,8 @@ from timeline.dates import PartialDate, Precision, Span
 from timeline.db import Base, created_at, intpk, slug, updated_at, vocabulary_column
 from timeline.domain.actors import URL_CHECK, Actor
 
+# What a source is cited by, in the order every answer gives it.
+CITATION = ("url", "title", "publisher", "published")
 LONG_SPAN_DAYS = 366  # a year known only as a year covers 366 days at most
 
 
@@ -205,9 +207,4 @@ class Source(Base):
 
     def citation(self) -> dict[str, str | None]:
         """What a reader cites it by, in plain values: the API, revisions and PATCH bodies."""
-        return {
-            "url": self.url,
-            "title": self.title,
-            "publisher": self.publisher,
-            "published": self.published,
-        }
+        return {name: getattr(self, name) for name in CITATION}

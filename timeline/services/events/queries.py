@@ -22,6 +22,7 @@ from timeline.domain import (
     Source,
     Status,
 )
+from timeline.domain.events import CITATION
 from timeline.services.actors.queries import shown_publicly
 from timeline.services.events.filtering import EventFilter, clauses, resolved
 from timeline.services.events.ordering import CHRONOLOGICAL, Cursor, Ordering
@@ -89,7 +90,7 @@ class RowPage:
 
 EVENT_COLUMNS = tuple(Event.__table__.c)
 LINK_COLUMNS = (EventActor.event_id, Actor.slug, Actor.name, Actor.kind, EventActor.role)
-SOURCE_COLUMNS = (Source.event_id, Source.url, Source.title, Source.publisher, Source.published)
+SOURCE_COLUMNS = (Source.event_id, *(getattr(Source, name) for name in CITATION))
 
 
 def list_event_rows(session: Session, query: EventQuery) -> RowPage:

@@ -14,6 +14,7 @@ from sqlalchemy import Row
 from typing_extensions import TypedDict  # pydantic describes only this one before 3.12
 
 from timeline.domain import Actor, Event, EventActor, Role, Source
+from timeline.domain.events import CITATION
 from timeline.services.events.queries import RowPage
 from timeline.services.events.schema import (
     WIRE_NAMES,
@@ -39,12 +40,17 @@ EVENT_FIELDS = tuple(EventShape.__annotations__)
 
 
 def link_json(link: EventActor) -> LinkShape:
-    actor = link.actor
-    return {"slug": actor.slug, "name": actor.name, "kind": actor.kind, "role": link.role.value}
+    return _link_shape(link.actor, link.role)
 
 
-def source_json(source: Source) -> SourceShape:
-    return cast(SourceShape, source.citation())
+def _link_shape(actor: Actor | Row, role: Role) -> LinkShape:
+    """An actor's part in an event, from the actor (or a row with its slug, name and kind)."""
+    return {"slug": actor.slug, "name": actor.name, "kind": actor.kind, "role": role.value}
+
+
+def source_json(source: Source | Row) -> SourceShape:
+    """A source as cited, from the row or from a query's row of its CITATION columns."""
+    return cast(SourceShape, {name: getattr(source, name) for name in CITATION})
 
 
 def _stamp(moment: dt.datetime) -> str:
@@ -76,12 +82,10 @@ class PageShapes:
         for row in self.page.events:
             yield _event_shape(
                 row,
-                [{"slug": a.slug, "name": a.name, "kind": a.kind, "role": a.role.value}
-                 for a in links.get(row.id, ())],
-                [{"url": c.url, "title": c.title, "publisher": c.publisher,
-                  "published": c.published} for c in sources.get(row.id, ())],
+                [_link_shape(link, link.role) for link in links.get(row.id, ())],
+                [source_json(source) for source in sources.get(row.id, ())],
                 self.event_url + quote(row.slug),
-            )  # fmt: skip
+            )
 
 
 def _event_shape(event: Event | Row, links: list, sources: list, url: str) -> Any:
