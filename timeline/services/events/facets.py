@@ -4,7 +4,9 @@ filter form's choices."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,28 +34,59 @@ class Facets:
     actors: list[FacetValue]
 
 
+class Counts(Protocol):
+    """What the facets are counted from: SQL (SqlCounts) or the facet index's Selection."""
+
+    def category_counts(self) -> dict[str, int]: ...
+
+    def kind_counts(self) -> Mapping[str, int]: ...
+
+    def top_actors(self, limit: int) -> list[tuple[int, int]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SqlCounts:
+    """The facets' counts by grouped queries over the filter's events."""
+
+    session: Session
+    where: EventFilter
+
+    def category_counts(self) -> dict[str, int]:
+        return _category_counts(self.session, self.where)
+
+    def kind_counts(self) -> Mapping[str, int]:
+        return _kind_counts(self.session, self.where)
+
+    def top_actors(self, limit: int) -> list[tuple[int, int]]:
+        if self.where == EventFilter():
+            return _top_actors_overall(self.session, limit)
+        return _top_actors(self.session, self.where, limit)
+
+
 def facets(
     session: Session,
     where: EventFilter,
     vocabulary: Vocabulary,
     by_category: dict[str, int] | None = None,
+    counts: Counts | None = None,
 ) -> Facets:
     """Counts for each choice. A category or kind counts as if it alone of its facet were
     chosen (so choosing another widens); an actor counts within the current matches (actors
     combine with AND, so choosing another narrows). `by_category` brings the category counts
-    when the caller has them already."""
+    when the caller has them already; `counts` counts the rest (by SQL when not given)."""
+    counts = counts or SqlCounts(session, where)
     if by_category is None:
-        by_category = _category_counts(session, where)
+        by_category = counts.category_counts()
     chosen = where.categories or tuple(by_category)
     return Facets(
         total=sum(by_category.get(slug, 0) for slug in chosen),
         categories=_values(vocabulary.categories, by_category, where.categories),
-        kinds=_values(vocabulary.kinds, _kind_counts(session, where), where.kinds),
-        actors=_actor_counts(session, where),
+        kinds=_values(vocabulary.kinds, counts.kind_counts(), where.kinds),
+        actors=_actor_counts(session, where, counts),
     )
 
 
-def _values(labels: dict[str, str], counts: dict[str, int], chosen) -> list[FacetValue]:
+def _values(labels: dict[str, str], counts: Mapping[str, int], chosen) -> list[FacetValue]:
     return [
         FacetValue(slug, label, counts.get(slug, 0), slug in chosen)
         for slug, label in labels.items()
@@ -85,16 +118,14 @@ def _kind_counts(session: Session, where: EventFilter) -> dict[str, int]:
     return counts
 
 
-def _actor_counts(session: Session, where: EventFilter) -> list[FacetValue]:
-    counted = (
-        _top_actors(session, where) if where != EventFilter() else _top_actors_overall(session)
-    )
+def _actor_counts(session: Session, where: EventFilter, counts: Counts) -> list[FacetValue]:
+    counted = counts.top_actors(TOP_ACTORS + len(where.actors))
     chosen = {actor.slug for actor in where.actors}
     rows = [FacetValue(slug, name, n, slug in chosen) for slug, name, n in _named(session, counted)]
     return sorted(rows, key=lambda v: not v.selected)
 
 
-def _top_actors(session: Session, where: EventFilter) -> list[tuple[int, int]]:
+def _top_actors(session: Session, where: EventFilter, limit: int) -> list[tuple[int, int]]:
     # Counted on the link table, then joined to the few actors shown: naming every linked
     # actor first would cost a lookup per link.
     count = func.count().label("n")
@@ -104,12 +135,12 @@ def _top_actors(session: Session, where: EventFilter) -> list[tuple[int, int]]:
         .where(*clauses(session, where))
         .group_by(EventActor.actor_id)
         .order_by(count.desc(), EventActor.actor_id)
-        .limit(TOP_ACTORS + len(where.actors))
+        .limit(limit)
     )
     return [(actor_id, n) for actor_id, n in session.execute(statement)]
 
 
-def _top_actors_overall(session: Session) -> list[tuple[int, int]]:
+def _top_actors_overall(session: Session, limit: int) -> list[tuple[int, int]]:
     """The unfiltered view counts every link: read the links' actor index alone and take off
     the links of unpublished events (few), rather than join every link to its event."""
     links = select(EventActor.actor_id, func.count()).group_by(EventActor.actor_id)
@@ -117,7 +148,7 @@ def _top_actors_overall(session: Session) -> list[tuple[int, int]]:
     unpublished = links.join(Event, Event.id == EventActor.event_id).where(Event.status.in_(others))
     counts = Counter({actor_id: n for actor_id, n in session.execute(links)})
     counts.subtract({actor_id: n for actor_id, n in session.execute(unpublished)})
-    top = sorted(((n, -a) for a, n in counts.items() if n > 0), reverse=True)[:TOP_ACTORS]
+    top = sorted(((n, -a) for a, n in counts.items() if n > 0), reverse=True)[:limit]
     return [(-negated, n) for n, negated in top]
 
 

@@ -99,7 +99,7 @@ def drawn_events(
 def bucket_counts(
     session: Session, where: EventFilter, lane_by: LaneBy, precision: Precision
 ) -> list[Bucket]:
-    """Per lane, how many events start in each period of the window.
+    """Per lane, how many events start in each period of the window, by lane and period.
 
     The period is the start's own text cut to the precision, so an event known only to the
     year stays a year ("2024") even when the drawing counts months: it is never counted as
@@ -120,4 +120,5 @@ def bucket_counts(
     counts: Counter[tuple[str, str]] = Counter()
     for value, key, count in session.execute(statement):
         counts[lane_of(lane_by, value), key] += count
-    return [Bucket(lane, key, count) for (lane, key), count in counts.items()]
+    # In one order whatever the database grouped by: the drawing and its ETag stay the same.
+    return [Bucket(lane, key, count) for (lane, key), count in sorted(counts.items())]

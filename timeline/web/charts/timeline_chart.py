@@ -236,9 +236,12 @@ def counts(
         mine = [b for b in buckets if b.lane == slug]
         if not mine:
             continue
-        fine = [b for b in mine if b.key == BEFORE or len(b.key) == KEY_LENGTH[per]]
-        rows = [fine, [b for b in mine if b not in fine]]
-        rows = [row for row in rows if row]
+        fine: list[Bucket] = []
+        coarse: list[Bucket] = []
+        for bucket in mine:
+            is_fine = bucket.key == BEFORE or len(bucket.key) == KEY_LENGTH[per]
+            (fine if is_fine else coarse).append(bucket)
+        rows = [row for row in (fine, coarse) if row]
         for index, row in enumerate(rows):
             y = top + LANE_HEAD + index * ROW
             chart.cells += [

@@ -15,12 +15,15 @@ from flask import current_app, url_for
 from sqlalchemy.orm import Session
 
 from timeline.costmodel.projection import Projection
+from timeline.dates import Precision
 from timeline.domain import Event
 from timeline.services.costs.data import CostData
+from timeline.services.events import facet_index
 from timeline.services.events import layout as timeline_service
 from timeline.services.events import queries as event_service
+from timeline.services.events.facet_index import Selection
 from timeline.services.events.facets import Facets, facets
-from timeline.services.events.filtering import resolved
+from timeline.services.events.filtering import EventFilter, resolved
 from timeline.services.events.layout import NO_ACTOR, Bucket, LaneBy
 from timeline.services.events.queries import EventPage, EventQuery
 from timeline.services.vocabulary import Vocabulary
@@ -39,6 +42,9 @@ from timeline.web.pages.costs import observations
 COST_CHART_HEIGHT = 220
 ONE_DAY = dt.timedelta(days=1)
 COUNTED_PAGE = 50  # list page size when the drawing shows counts rather than the events
+# Up to this many events, the list and the drawing fetch the facet index's ids of the filter's
+# events: a few hundred ids beat a window walk tested against a common word's every match.
+EXACT_MOST = 1_000
 _PROJECTION = "timeline.projection"  # the app's (costs version, projection and marks)
 
 
@@ -92,7 +98,7 @@ def _shifted(day: dt.date, by: dt.timedelta) -> dt.date | None:
 
 
 def shown_window(
-    session: Session, query: EventQuery, today: dt.date
+    session: Session, query: EventQuery, today: dt.date, counted: Selection | None = None
 ) -> tuple[dt.date, dt.date] | None:
     """The window asked for; where `from` or `to` is left out, the matching events' extent,
     widened to whole months (or whole years over long spans) so the axis starts on a tick.
@@ -100,7 +106,10 @@ def shown_window(
     where = query.where
     first, last = where.first, where.last
     if first == dt.date.min or last == dt.date.max:
-        found = timeline_service.extent(session, where, today)
+        if counted is not None:
+            found = counted.extent(today)
+        else:
+            found = timeline_service.extent(session, where, today)
         if found is None:
             return None
         first = found[0] if first == dt.date.min else first
@@ -126,6 +135,7 @@ def lane_labels(vocabulary: Vocabulary, lane_by: LaneBy) -> dict[str, str]:
 def _drawing(
     session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary,
     span: tuple[dt.date, dt.date], total: int, today: dt.date, buckets: list[Bucket] | None,
+    counting: _Counting,
 ) -> TimelineChart:  # fmt: skip
     time, labels = TimeAxis(*span), lane_labels(vocabulary, lane_by)
     if total <= DRAW_LIMIT:
@@ -133,19 +143,28 @@ def _drawing(
         return drawing(time, labels, drawn, today)
     per = counting_precision(*span)
     if buckets is None:
-        buckets = timeline_service.bucket_counts(session, query.where, lane_by, per)
+        buckets = _buckets(session, query, lane_by, per, counting.selection())
     return counts(time, labels, buckets, per, zoom_urls(), today)
 
 
+def _buckets(
+    session: Session, query: EventQuery, lane_by: LaneBy, per: Precision,
+    counted: Selection | None,
+) -> list[Bucket]:  # fmt: skip
+    if counted is None:
+        return timeline_service.bucket_counts(session, query.where, lane_by, per)
+    return [Bucket(*cell) for cell in counted.buckets(lane_by is LaneBy.KIND, per)]
+
+
 def _category_buckets(
-    session: Session, query: EventQuery, lane_by: LaneBy, span: tuple[dt.date, dt.date] | None
-) -> list[Bucket] | None:
+    session: Session, query: EventQuery, lane_by: LaneBy, span: tuple[dt.date, dt.date] | None,
+    counted: Selection | None,
+) -> list[Bucket] | None:  # fmt: skip
     """The drawing's counts, read before the facets when they can stand in for the category
     counts (lanes by category, no category chosen): one pass over the window, not two."""
     if span is None or lane_by is not LaneBy.CATEGORY or query.where.categories:
         return None
-    per = counting_precision(*span)
-    return timeline_service.bucket_counts(session, query.where, lane_by, per)
+    return _buckets(session, query, lane_by, counting_precision(*span), counted)
 
 
 def _lane_totals(buckets: list[Bucket] | None) -> dict[str, int] | None:
@@ -166,10 +185,17 @@ def zoom_urls() -> Callable[[str], str]:
 
 
 def _cost_chart(session: Session, span: tuple[dt.date, dt.date]) -> CostChart | None:
-    drawn = _projection(session)
-    if drawn is None:
-        return None
-    return cost_chart(*drawn, *span, height=COST_CHART_HEIGHT)
+    """The cost chart under the drawing: the same for every filter shown over the same days,
+    so each process keeps the latest charts by window and the cost data's version (placing
+    a few hundred points and labels costs more than the rest of a counted page's drawing)."""
+    key = (current_version("costs"), span)
+    kept = current_app.extensions.setdefault(_COST_CHARTS, RecentlyUsed(COST_CHARTS_KEPT))
+    found = kept.get(key)
+    if found is None:
+        drawn = _projection(session)
+        found = (cost_chart(*drawn, *span, height=COST_CHART_HEIGHT),) if drawn else (None,)
+        kept.put(key, found)
+    return found[0]
 
 
 def _projection(session: Session) -> tuple[Projection, list[Observation]] | None:
@@ -190,14 +216,17 @@ def _projection(session: Session) -> tuple[Projection, list[Observation]] | None
 
 _COUNTS = "timeline.page_counts"  # the app's RecentlyUsed of what _counted found
 COUNTS_KEPT = 256
+_COST_CHARTS = "timeline.cost_charts"  # the app's RecentlyUsed of cost charts by window
+COST_CHARTS_KEPT = 64
 # What this module keeps in app.extensions by data version: a database whose versions go
 # back (a test's rolled-back writes) must drop them.
-KEPT_BY_VERSION = (_PROJECTION, _COUNTS)
+KEPT_BY_VERSION = (_PROJECTION, _COUNTS, _COST_CHARTS, facet_index.KEY)
 
 
 def _counted(
-    session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary, today: dt.date
-) -> tuple[tuple[dt.date, dt.date] | None, list[Bucket] | None, Facets]:
+    session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary, today: dt.date,
+    counting: _Counting,
+) -> tuple[tuple[dt.date, dt.date] | None, list[Bucket] | None, Facets]:  # fmt: skip
     """The window shown, the drawing's counts and the facets: what a page's filter costs most
     to count (every event of a broad window or a common word), and the same for any sort or
     page of it. Each process keeps the latest by the filter and the events' data version, so
@@ -210,11 +239,31 @@ def _counted(
     kept = current_app.extensions.setdefault(_COUNTS, RecentlyUsed(COUNTS_KEPT))
     found = kept.get(key)
     if found is None:
-        span = shown_window(session, query, today)
-        buckets = _category_buckets(session, query, lane_by, span)
-        found = span, buckets, facets(session, where, vocabulary, _lane_totals(buckets))
+        counted = counting.selection()
+        span = shown_window(session, query, today, counted)
+        buckets = _category_buckets(session, query, lane_by, span, counted)
+        by_category = _lane_totals(buckets)
+        found = span, buckets, facets(session, where, vocabulary, by_category, counted)
         kept.put(key, found)
     return found
+
+
+class _Counting:
+    """The facet index's selection for one filter, made when first asked for (a kept count
+    needs none), or None while the index is stale: count by SQL then."""
+
+    def __init__(self, session: Session, where: EventFilter):
+        self.session, self.where = session, where
+        self._selection: Selection | None = None
+        self._asked = False
+
+    def selection(self) -> Selection | None:
+        if not self._asked:
+            self._asked = True
+            version = current_version("events")
+            index = facet_index.current(self.session, self.where, version)
+            self._selection = index.selection(self.session, self.where) if index else None
+        return self._selection
 
 
 def timeline_view(
@@ -222,11 +271,17 @@ def timeline_view(
 ) -> TimelineView:
     """Everything the timeline page shows for one query."""
     query = replace(query, where=resolved(session, query.where))
-    span, buckets, counted = _counted(session, query, lane_by, vocabulary, today)
+    counting = _Counting(session, query.where)
+    span, buckets, counted = _counted(session, query, lane_by, vocabulary, today, counting)
     if counted.total > DRAW_LIMIT and query.limit == DRAW_LIMIT:
         query = replace(query, limit=COUNTED_PAGE)  # the list is a sample: keep it light
+    selection = counting.selection() if counted.total <= EXACT_MOST else None
+    if selection is not None:
+        query = replace(query, where=replace(query.where, exact=selection.ids()))
     page = event_service.list_events(session, query)
     if span is None or not counted.total:
         return TimelineView(counted, page, None, None, None, lane_by)
-    chart = _drawing(session, query, lane_by, vocabulary, span, counted.total, today, buckets)
+    chart = _drawing(
+        session, query, lane_by, vocabulary, span, counted.total, today, buckets, counting
+    )
     return TimelineView(counted, page, span, chart, _cost_chart(session, span), lane_by)
