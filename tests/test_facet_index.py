@@ -8,6 +8,7 @@ import random
 import re
 import time
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +24,7 @@ from timeline.services.events.facet_index import FacetIndex
 from timeline.services.events.facets import SqlCounts
 from timeline.services.events.filtering import EventFilter, resolved
 from timeline.services.events.layout import LaneBy, bucket_counts, extent
+from timeline.services.events.queries import EventQuery, list_events
 from timeline.services.events.search import SearchQuery
 from timeline.services.vocabulary import load_vocabulary as vocabulary
 
@@ -197,3 +199,21 @@ def test_the_index_is_read_beside_the_requests_and_follows_writes(own_site):
     after = client.get("/?from=2024-02-01&to=2024-02-27").get_data(as_text=True)
     assert _lawsuits(after).endswith(">2")
     assert _wait_for_version(own_site, version).size == 2
+
+
+def test_the_first_events_of_a_broad_filter_are_the_page_sql_lists(app, session, events):
+    index = FacetIndex.read(session.connection(), data_version(session, "events"))
+    with app.test_request_context():
+        for n in range(FILTERS // 2):
+            where = resolved(session, _filter(events, session))
+            query = EventQuery(where, limit=7)
+            for _ in range(3):  # pages 1 to 3, each from the last one's cursor
+                page = list_events(session, query)
+                ids = index.selection(session, where).first(query.limit + 1, query.after)
+                exact = replace(query, where=replace(where, exact=ids))
+                listed = list_events(session, exact)
+                assert [e.id for e in listed.events] == [e.id for e in page.events], (n, where)
+                assert listed.next == page.next
+                if page.next is None:
+                    break
+                query = replace(query, after=page.next)

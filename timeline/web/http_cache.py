@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
-from collections import OrderedDict
 from importlib import metadata
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from flask import Flask, Response, current_app, g, request, session
 from flask_login import current_user
 
 from timeline.db import db
+from timeline.recently_used import RecentlyUsed
 from timeline.services.data_versions import data_version, data_versions
 
 # Blueprints whose GET pages read the same for every visitor without a session.
@@ -79,30 +78,6 @@ def _validators() -> tuple[str, dt.datetime]:
     midnight = dt.datetime.combine(dt.date.today(), dt.time(), dt.UTC)
     changed = max([midnight, *(at for *_, at in versions)])
     return hashlib.sha256(state.encode()).hexdigest()[:32], changed.replace(microsecond=0)
-
-
-class RecentlyUsed:
-    """A small map that forgets its least recently used entries beyond `size`, safe to share
-    between a process's threads: for what a view computes from keys that name every input."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
 
 
 class Answers:

@@ -33,10 +33,15 @@ def public_actor(session: Session, slug: str) -> Actor | None:
 
 def public_actor_by_name(session: Session, slug: str) -> Actor | None:
     """An actor the public may see whose slug, or one of whose alias slugs, is this one."""
+    # The slug first, then the aliases: asked as one OR, SQLite tests every actor against
+    # both (8 ms at 2,000 actors, against a lookup by index).
     by_alias = select(ActorAlias.actor_id).where(ActorAlias.slug == slug).scalar_subquery()
-    statement = select(Actor).where((Actor.slug == slug) | (Actor.id == by_alias))
-    statement = statement.where(shown_publicly()).options(joinedload(Actor.aliases))
-    return session.scalars(statement).unique().first()
+    for named in (Actor.slug == slug, Actor.id == by_alias):
+        statement = select(Actor).where(named, shown_publicly())
+        found = session.scalars(statement.options(joinedload(Actor.aliases))).unique().first()
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True, slots=True)

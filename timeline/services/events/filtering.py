@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, bindparam, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from timeline.domain import Actor, Event, EventActor, Status
@@ -57,13 +57,13 @@ def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
     """The WHERE clauses for a filter, on the events table."""
     found: list[ColumnElement[bool]] = [_status(session, where)]
     if where.exact is not None:
-        return [*found, Event.id.in_(where.exact)]
+        return [*found, among(where.exact)]
     if where.windowed:
         found.append(_overlaps(where, session.get_bind().dialect.name))
     if where.categories:
         found.append(Event.category.in_(where.categories))
     if where.linked is not None:
-        found.append(Event.id.in_(where.linked))
+        found.append(among(where.linked))
     else:
         found += [
             Event.id.in_(select(EventActor.event_id).where(EventActor.actor_id == actor.id))
@@ -74,10 +74,16 @@ def clauses(session: Session, where: EventFilter) -> list[ColumnElement[bool]]:
             or_(*(Event.actor_kinds.contains(f" {k} ", autoescape=True) for k in where.kinds))
         )
     if where.found is not None:
-        found.append(Event.id.in_(where.found))
+        found.append(among(where.found))
     elif where.search is not None:
         found.append(matches(session.get_bind().dialect.name, where.search))
     return found
+
+
+def among(ids: tuple[int, ...], column: ColumnElement[int] = Event.id) -> ColumnElement[bool]:
+    """`column IN (ids)` with the list bound as one parameter: `in_` given the list itself
+    checks each of thousands of ids as a SQL element first (a fifth of a search's request)."""
+    return column.in_(bindparam(None, list(ids), type_=Integer(), expanding=True))
 
 
 def _status(session: Session, where: EventFilter) -> ColumnElement[bool]:

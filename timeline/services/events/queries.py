@@ -24,7 +24,7 @@ from timeline.domain import (
 )
 from timeline.domain.events import CITATION
 from timeline.services.actors.queries import shown_publicly
-from timeline.services.events.filtering import EventFilter, clauses, resolved
+from timeline.services.events.filtering import EventFilter, among, clauses, resolved
 from timeline.services.events.ordering import CHRONOLOGICAL, Cursor, Ordering
 
 CHRONOLOGY = (Event.starts_on, Event.ends_on, Event.id)
@@ -108,17 +108,17 @@ def list_event_rows(session: Session, query: EventQuery) -> RowPage:
         linked = (
             select(*LINK_COLUMNS)
             .join(Actor, Actor.id == EventActor.actor_id)
-            .where(EventActor.event_id.in_(ids))
+            .where(among(ids, EventActor.event_id))
             .order_by(EventActor.event_id, EventActor.position)
         )
-        for row in conn.execute(linked):
+        for row in conn.execute(linked).all():
             links[row.event_id].append(row)
         cited = (
             select(*SOURCE_COLUMNS)
-            .where(Source.event_id.in_(ids))
+            .where(among(ids, Source.event_id))
             .order_by(Source.event_id, Source.position)
         )
-        for row in conn.execute(cited):
+        for row in conn.execute(cited).all():
             sources[row.event_id].append(row)
     return RowPage(events, links, sources, query.order.cursor(events[-1]) if more else None)
 

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import groupby
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import current_app, url_for
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from timeline.costmodel.projection import Projection
 from timeline.dates import Precision
 from timeline.domain import Event
+from timeline.recently_used import RecentlyUsed
 from timeline.services.costs.data import CostData
 from timeline.services.events import facet_index
 from timeline.services.events import layout as timeline_service
@@ -25,6 +26,7 @@ from timeline.services.events.facet_index import Selection
 from timeline.services.events.facets import Facets, facets
 from timeline.services.events.filtering import EventFilter, resolved
 from timeline.services.events.layout import NO_ACTOR, Bucket, LaneBy
+from timeline.services.events.ordering import CHRONOLOGICAL
 from timeline.services.events.queries import EventPage, EventQuery
 from timeline.services.vocabulary import Vocabulary
 from timeline.web.charts.cost_chart import CostChart, Observation, TimeAxis, cost_chart
@@ -36,14 +38,15 @@ from timeline.web.charts.timeline_chart import (
     drawing,
 )
 from timeline.web.event_params import filter_args, next_page_url, view_url
-from timeline.web.http_cache import RecentlyUsed, current_version
+from timeline.web.http_cache import current_version
 from timeline.web.pages.costs import observations
 
 COST_CHART_HEIGHT = 220
 ONE_DAY = dt.timedelta(days=1)
 COUNTED_PAGE = 50  # list page size when the drawing shows counts rather than the events
 # Up to this many events, the list and the drawing fetch the facet index's ids of the filter's
-# events: a few hundred ids beat a window walk tested against a common word's every match.
+# events: a few hundred ids beat a window walk tested against a common word's every match
+# (beyond, the list fetches its page's ids).
 EXACT_MOST = 1_000
 _PROJECTION = "timeline.projection"  # the app's (costs version, projection and marks)
 
@@ -180,8 +183,11 @@ def zoom_urls() -> Callable[[str], str]:
     """A maker of links that narrow this view to one period, keeping every other filter.
     Built once: a counted drawing has hundreds of cells, and url_for per cell shows."""
     base = url_for("pages.index")
-    kept = [(k, v) for k, v in filter_args().items(multi=True) if k not in ("from", "to")]
-    return lambda key: f"{base}?{urlencode([('from', key), ('to', key), *kept])}"
+    kept = urlencode(
+        [(k, v) for k, v in filter_args().items(multi=True) if k not in ("from", "to")]
+    )
+    tail = f"&{kept}" if kept else ""
+    return lambda key: f"{base}?from={quote(key)}&to={quote(key)}{tail}"
 
 
 def _cost_chart(session: Session, span: tuple[dt.date, dt.date]) -> CostChart | None:
@@ -266,6 +272,22 @@ class _Counting:
         return self._selection
 
 
+def _exactly(query: EventQuery, counting: _Counting, total: int) -> tuple[EventQuery, EventQuery]:
+    """The query for the drawing and the query for the list, narrowed to the facet index's
+    ids when it is current: every event of a small filter, or the page's own events of a
+    broad one listed in chronological order."""
+    selection = counting.selection()
+    if selection is None:
+        return query, query
+    if total <= EXACT_MOST:
+        query = replace(query, where=replace(query.where, exact=selection.ids()))
+        return query, query
+    if query.order != CHRONOLOGICAL:
+        return query, query
+    page = selection.first(query.limit + 1, query.after)
+    return query, replace(query, where=replace(query.where, exact=page))
+
+
 def timeline_view(
     session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary, today: dt.date
 ) -> TimelineView:
@@ -275,10 +297,8 @@ def timeline_view(
     span, buckets, counted = _counted(session, query, lane_by, vocabulary, today, counting)
     if counted.total > DRAW_LIMIT and query.limit == DRAW_LIMIT:
         query = replace(query, limit=COUNTED_PAGE)  # the list is a sample: keep it light
-    selection = counting.selection() if counted.total <= EXACT_MOST else None
-    if selection is not None:
-        query = replace(query, where=replace(query.where, exact=selection.ids()))
-    page = event_service.list_events(session, query)
+    query, listed = _exactly(query, counting, counted.total)
+    page = event_service.list_events(session, listed)
     if span is None or not counted.total:
         return TimelineView(counted, page, None, None, None, lane_by)
     chart = _drawing(
