@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from flask import Flask, current_app
-from sqlalchemy import Engine, String, cast, select
+from sqlalchemy import Engine, String, cast, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,7 @@ from timeline.services.events.search import SearchQuery, matching_ids
 
 EPOCH = dt.date(1970, 1, 1).toordinal()
 LAST_DAY = dt.date.max.toordinal()
-CHUNK = 50_000  # rows converted at a time: the rows of a million events at once take ~400 MB
+CHUNK = 10_000  # rows converted at a time: the rows of a million events at once take ~400 MB
 EVERY_MATCH = 1 << 62  # a search's LIMIT when every match is wanted
 SEARCHES_KEPT = 64  # searches' matches kept per index: 125 KB each at a million events
 KEY = "timeline.facet_index"
@@ -93,26 +93,35 @@ class FacetIndex:
             .where(Event.status == Status.PUBLISHED)
             .order_by(Event.id)
         )  # fmt: skip
+        published = select(func.count()).select_from(Event).where(Event.status == Status.PUBLISHED)
+        total = conn.scalar(published) or 0
+        # Filled in place, a chunk of rows at a time: arrays joined at the end would be held
+        # twice, and a million events' rows at once take some 400 MB of Python objects.
+        ids, starts, ends = (
+            np.empty(total, np.int64),
+            np.empty(total, np.int32),
+            np.empty(total, np.int32),
+        )
+        category, kind_set = np.empty(total, np.int32), np.empty(total, np.int32)
+        cut = {precision: np.empty(total, np.int32) for precision in KEY_LENGTH}
         categories, kind_sets = Codes(), Codes()
         keys = {precision: Codes() for precision in KEY_LENGTH}
-        columns = ("ids", "starts", "ends", "category", "kind_set", *map(str, KEY_LENGTH))
-        parts: dict[str, list[np.ndarray]] = {name: [] for name in columns}
+        at = 0
         for rows in conn.execute(statement).partitions(CHUNK):
-            ids, starts, ends, category, kinds, start = zip(*rows, strict=True)
-            parts["ids"].append(np.array(ids, dtype=np.int64))
-            parts["starts"].append(_days(starts))
-            parts["ends"].append(_days(ends))
-            parts["category"].append(np.array(categories.of(category), dtype=np.int32))
-            parts["kind_set"].append(np.array(kind_sets.of(kinds), dtype=np.int32))
+            chunk = slice(at, at + len(rows))
+            if chunk.stop > total:
+                raise RuntimeError("the events changed while they were read")
+            id_, start_day, end_day, category_, kinds, start = zip(*rows, strict=True)
+            ids[chunk], starts[chunk], ends[chunk] = id_, _days(start_day), _days(end_day)
+            category[chunk], kind_set[chunk] = categories.of(category_), kind_sets.of(kinds)
             for precision, length in KEY_LENGTH.items():
-                cut = keys[precision].of(s[:length] for s in start)
-                parts[str(precision)].append(np.array(cut, dtype=np.int32))
-        joined = {name: _joined(arrays) for name, arrays in parts.items()}
-        link_event, link_actor = _links(conn, joined["ids"])
+                cut[precision][chunk] = keys[precision].of(s[:length] for s in start)
+            at = chunk.stop
+        link_event, link_actor = _links(conn, ids[:at])
         return cls(
-            version, joined["ids"], joined["starts"], joined["ends"],
-            joined["category"], categories.names(), joined["kind_set"], kind_sets.names(),
-            {p: (joined[str(p)], keys[p].names()) for p in KEY_LENGTH}, link_event, link_actor,
+            version, ids[:at], starts[:at], ends[:at], category[:at], categories.names(),
+            kind_set[:at], kind_sets.names(),
+            {p: (cut[p][:at], keys[p].names()) for p in KEY_LENGTH}, link_event, link_actor,
         )  # fmt: skip
 
     @property
@@ -168,22 +177,24 @@ class FacetIndex:
         return mask
 
 
-def _joined(arrays: list[np.ndarray]) -> np.ndarray:
-    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
-
-
 def _links(conn: Connection, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every link of a published event: its event's position in `ids`, and the actor."""
-    events, actors = [], []
+    total = conn.scalar(select(func.count()).select_from(EventActor)) or 0
+    events, actors = np.empty(total, np.int32), np.empty(total, np.int32)
+    kept = 0
     statement = select(EventActor.event_id, EventActor.actor_id)
     for rows in conn.execute(statement).partitions(CHUNK):
+        if kept + len(rows) > total:
+            raise RuntimeError("the links changed while they were read")
         event_ids, actor_ids = zip(*rows, strict=True)
         wanted = np.array(event_ids, dtype=np.int64)
         at = np.searchsorted(ids, wanted).clip(max=max(len(ids) - 1, 0))
         published = ids[at] == wanted if len(ids) else np.zeros(len(wanted), bool)
-        events.append(at[published].astype(np.int32))
-        actors.append(np.array(actor_ids, dtype=np.int32)[published])
-    return _joined(events), _joined(actors)
+        found = int(published.sum())
+        events[kept : kept + found] = at[published]
+        actors[kept : kept + found] = np.array(actor_ids, dtype=np.int32)[published]
+        kept += found
+    return events[:kept], actors[:kept]
 
 
 @dataclass(slots=True)
