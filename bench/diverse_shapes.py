@@ -5,6 +5,7 @@ and summed by what the query holds (window length, categories, actor, search wor
     .venv/bin/python bench/diverse_shapes.py                       # SQLite, 100,000 events
     .venv/bin/python bench/diverse_shapes.py --url postgresql://postgres@127.0.0.1/bench
     .venv/bin/python bench/diverse_shapes.py --page                # the timeline page `/`
+    .venv/bin/python bench/diverse_shapes.py --explain             # and each part's plan
 
 No server and no concurrency: the figures are each request's own cost, and the slowest
 queries are printed with their bare time beside ours, so that a slow plan (both slow) is told
@@ -21,10 +22,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from bare_api import create_app as bare_app
+from bare_api import page_query, sort_keys, statement
 from diverse_load import in_process, postgresql_database, sqlite_database
 from diverse_queries import Material, api_path, api_queries, page_path, page_queries
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 from synthetic import COMMON_WORD
+from werkzeug.datastructures import MultiDict
 
 from timeline.config import PROJECT_ROOT, database_url
 
@@ -76,6 +79,21 @@ def print_table(rows: dict[str, list[tuple[float, float]]], total_ours: float) -
               f"{sum(ours) / bare if bare else float('nan'):.2f} |")  # fmt: skip
 
 
+def print_plans(engine: Engine, slowest: dict[str, tuple[float, object]]) -> None:
+    """For each part, the plan of the page query of its slowest API query (the bare endpoint
+    writes ours' SQL text): EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL."""
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        for name, (took, params) in sorted(slowest.items()):
+            args = MultiDict(list(params))
+            keys = sort_keys(args.get("sort", "start,end"))
+            sql, bound = page_query(conn, args, keys, int(args.get("limit", 50)))
+            explain = ("EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN ") + sql
+            print(f"\n#### {name}: {api_path(params)} ({took:.1f} ms)\n")
+            for row in conn.execute(statement(explain, sqlite), bound):
+                print(f"    {row[-1] if sqlite else row[0]}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", type=int, default=100_000)
@@ -83,6 +101,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=3_000)
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--page", action="store_true", help="the timeline page, ours alone")
+    parser.add_argument("--explain", action="store_true", help="each part's slowest query plan")
     args = parser.parse_args()
     folder = PROJECT_ROOT / "instance" / "bench"
     db = (postgresql_database(args.url, args.size) if args.url
@@ -103,6 +122,7 @@ def main() -> None:
         return response.status_code, response.data
 
     rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    slowest: dict[str, tuple[float, object]] = {}
     each = []
     with in_process(db.url) as get:
         for _, path, bare_path in paths[:50]:  # warm both
@@ -115,6 +135,8 @@ def main() -> None:
             each.append((ours, theirs, path))
             for name in features(params):
                 rows[name].append((ours, theirs))
+                if ours > slowest.get(name, (0.0, None))[0]:
+                    slowest[name] = (ours, params)
     total_ours = sum(t[0] for t in each)
     total_bare = sum(t[1] for t in each)
     ours_all = sorted(t[0] for t in each)
@@ -125,6 +147,10 @@ def main() -> None:
     print(f"\nThe {SLOWEST} slowest of ours, with bare's time:\n")
     for ours, theirs, path in sorted(each, reverse=True)[:SLOWEST]:
         print(f"{ours:8.1f} {theirs:8.1f}  {path}")
+    if args.explain and not args.page:
+        engine = create_engine(database_url(db.url))
+        print_plans(engine, slowest)
+        engine.dispose()
 
 
 if __name__ == "__main__":

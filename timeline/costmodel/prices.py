@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,8 +20,14 @@ def days_in(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
+@functools.cache
+def _new_year(year: int) -> int:
+    return dt.date(year, 1, 1).toordinal()
+
+
 def decimal_year(day: dt.date) -> float:
-    return day.year + (day.timetuple().tm_yday - 1) / days_in(day.year)
+    # By day numbers: a drawing places thousands of days, and timetuple() is the slow part.
+    return day.year + (day.toordinal() - _new_year(day.year)) / days_in(day.year)
 
 
 def from_decimal_year(year: float) -> dt.date:

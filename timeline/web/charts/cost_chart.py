@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from timeline.costmodel.prices import days_in, decimal_year, from_decimal_year
 from timeline.costmodel.projection import Projection
@@ -51,9 +52,15 @@ class TimeAxis:
         return self._at(decimal_year(day) + 1 / days_in(day.year))
 
     def _at(self, year: float) -> float:
-        span = decimal_year(self.last) - decimal_year(self.first)
-        share = (year - decimal_year(self.first)) / span if span else 0
+        first, span = self._years
+        share = (year - first) / span if span else 0
         return round(self.left + share * (self.right - self.left), 1)
+
+    @cached_property
+    def _years(self) -> tuple[float, float]:
+        """The first day as a decimal year, and the years to the last day."""
+        first = decimal_year(self.first)
+        return first, decimal_year(self.last) - first
 
     def contains(self, day: dt.date) -> bool:
         return self.first <= day <= self.last
