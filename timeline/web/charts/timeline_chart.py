@@ -14,6 +14,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from timeline.dates import PartialDate, Precision
 from timeline.services.events.layout import BEFORE, KEY_LENGTH, Bucket, DrawnEvent
 from timeline.web.charts.cost_chart import WIDTH, Tick, TimeAxis
@@ -66,6 +68,31 @@ class Cell:
     text: str
     href: str | None
     coarse: bool
+
+    @property
+    def name(self) -> str:
+        """What the cell says in its tooltip and to a screen reader: "3 events in March 2024"."""
+        noun = "event" if self.count == 1 else "events"
+        joint = ", " if self.coarse and self.href is None else " in "
+        return f"{self.count} {noun}{joint}{self.text}"
+
+    # A day-by-day window draws hundreds of cells: their numbers are written here in one piece
+    # each, not as a dozen template expressions, each escaped, per cell.
+    @property
+    def box(self) -> Markup:
+        """The rectangle's attributes (numbers only)."""
+        width = self.width - 1 if self.width > 2 else self.width
+        return Markup(
+            f'x="{self.x}" y="{self.y + 2}" width="{width}" height="18" rx="2" '
+            f'fill-opacity="{self.opacity}"'
+        )
+
+    @property
+    def count_at(self) -> Markup | None:
+        """Where the count is written, centred in the cell; None when it does not fit."""
+        if self.width < 8 * len(str(self.count)) + 4:
+            return None
+        return Markup(f'x="{self.x + self.width / 2}" y="{self.y + 15}"')
 
 
 @dataclass
@@ -203,18 +230,22 @@ def drawing(
     return _described(chart, len(events))
 
 
-def _cell(
-    time: TimeAxis, bucket: Bucket, y: float, most: int, zoom: Callable[[str], str], coarse: bool
-) -> Cell:
-    if bucket.key == BEFORE:
+Period = tuple[float, float, str, str | None]  # a cell's x, width, words and zoom link
+
+
+def _period(time: TimeAxis, key: str, zoom: Callable[[str], str]) -> Period:
+    if key == BEFORE:
         # In the left margin, outside the window, where these events come from.
-        x, width, text, href = 6.0, time.left - 10, "begun before this window", None
-    else:
-        period = PartialDate.parse(bucket.key)
-        x = _clamped(time, period.earliest)
-        width = max(_clamped_after(time, period.latest) - x, MIN_WIDTH)
-        text, href = period.in_words(), zoom(bucket.key)
+        return 6.0, time.left - 10, "begun before this window", None
+    period = PartialDate.parse(key)
+    x = _clamped(time, period.earliest)
+    width = max(_clamped_after(time, period.latest) - x, MIN_WIDTH)
+    return x, width, period.in_words(), zoom(key)
+
+
+def _cell(bucket: Bucket, placed: Period, y: float, most: int, coarse: bool) -> Cell:
     opacity = round(0.2 + 0.8 * math.log1p(bucket.count) / math.log1p(max(most, 1)), 2)
+    x, width, text, href = placed
     return Cell(bucket.lane, x, width, y, bucket.count, opacity, text, href, coarse)
 
 
@@ -231,6 +262,14 @@ def counts(
     belong to; events begun before the window are counted in the left margin."""
     chart = TimelineChart("", "", time, [], per=per.value, today_x=_today(time, today))
     most = max((b.count for b in buckets), default=1)
+    # Every lane counts the same periods: each is placed once.
+    places: dict[str, Period] = {}
+
+    def placed(key: str) -> Period:
+        if key not in places:
+            places[key] = _period(time, key, zoom)
+        return places[key]
+
     top = 0.0
     for colour, (slug, label) in enumerate(lane_labels.items()):
         mine = [b for b in buckets if b.lane == slug]
@@ -245,7 +284,7 @@ def counts(
         for index, row in enumerate(rows):
             y = top + LANE_HEAD + index * ROW
             chart.cells += [
-                _cell(time, bucket, y, most, zoom, row is not fine or bucket.key == BEFORE)
+                _cell(bucket, placed(bucket.key), y, most, row is not fine or bucket.key == BEFORE)
                 for bucket in row
             ]
         total = sum(b.count for b in mine)
