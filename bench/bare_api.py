@@ -170,10 +170,13 @@ def page_query(conn: Connection, args, keys: list[tuple[str, bool]], limit: int)
     for name, looked_up in (("linked", linked), ("found", found)):
         if looked_up is not None:
             _known_ids(where, params, name, *looked_up, sqlite)
+    listed = any(ids is not None and len(ids[0]) <= MOST for ids in (found, linked))
+    sort_here = sqlite and not listed and _few(conn, args, keys, where, params)
     if "cursor" in args:
-        where.append(after(keys, sqlite))
+        where.append(after(keys, sqlite, sort_here))
         params |= cursor_params(args["cursor"], keys, sqlite)
-    order = ", ".join(f"{_column(c, sqlite)} {'DESC' if down else 'ASC'}" for c, down in keys)
+    order = ", ".join(f"{_sorted(c, sqlite, sort_here)} {'DESC' if down else 'ASC'}"
+                      for c, down in keys)  # fmt: skip
     sql = f"SELECT {EVENT_COLUMNS} \nFROM events \nWHERE {' AND '.join(where)} ORDER BY {order}"
     return limited(sql, sqlite, "limit"), params
 
@@ -218,10 +221,31 @@ def _column(name: str, sqlite: bool) -> str:
     return SQLITE_TIME.format(column) if sqlite and name in TIMES else column
 
 
-def after(keys: list[tuple[str, bool]], sqlite: bool) -> str:
+# As ours (timeline.services.events.queries.FEW): on SQLite, a window or categories with fewer
+# matches than this (counted first, by the filter's index) are sorted, their sort keys written
+# behind a unary plus so that no index is walked for the order.
+FEW = 2_000
+FEW_COUNT = ("SELECT count(*) AS count_1 \nFROM (SELECT :one AS anon_2 \nFROM events \nWHERE "
+             "{where}\n LIMIT :few OFFSET :offset) AS anon_1")  # fmt: skip
+
+
+def _few(conn: Connection, args, keys: list[tuple[str, bool]], where: list, params: dict) -> bool:
+    if keys[0][0] == "starts_on" or not ({"from", "to", "category"} & set(args)):
+        return False
+    count = FEW_COUNT.format(where=" AND ".join(where))
+    return run(conn, count, params | {"one": 1, "few": FEW}).scalar() < FEW
+
+
+def _sorted(name: str, sqlite: bool, sort_here: bool) -> str:
+    column = _column(name, sqlite)
+    return f"+{column}" if sort_here and name != "id" else column
+
+
+def after(keys: list[tuple[str, bool]], sqlite: bool, sort_here: bool = False) -> str:
     """Rows after the cursor's: a row-value comparison in one direction, as ours; with mixed
     directions, equal on the keys before and past the cursor on the next, ORed."""
-    pairs = [(_column(c, sqlite), _column(c, sqlite).replace(f"events.{c}", f":after_{c}"), down)
+    pairs = [(_sorted(c, sqlite, sort_here),
+              _column(c, sqlite).replace(f"events.{c}", f":after_{c}"), down)
              for c, down in keys]  # fmt: skip
     if len({down for _, _, down in pairs}) == 1:
         columns, values = (", ".join(part) for part in zip(*(p[:2] for p in pairs), strict=True))

@@ -5,13 +5,18 @@ BY", PostgreSQL's incremental sort): that orders a day's events, not the table."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import text
 
+from tests.factories import make_event
+from timeline.services.events import queries
+from timeline.services.events.filtering import EventFilter, resolved
 from timeline.services.events.ordering import SORTABLE, Ordering
-from timeline.services.events.queries import EVENT_COLUMNS, EventQuery, _page
+from timeline.services.events.queries import EVENT_COLUMNS, EventQuery, _few, _page, list_events
 
 
 def _plan(session, sort: str) -> str:
@@ -36,3 +41,36 @@ def test_each_sort_walks_an_index_in_its_order(session, sort):
         if "TEMP B-TREE FOR ORDER BY" in line or re.match(r"\s*(->\s+)?Sort\s+\(", line)
     ]  # fmt: skip
     assert not whole_sorts, plan
+
+
+def _titles(session, query: EventQuery) -> list[list[str]]:
+    """Every page of the query, by title, each from the last one's cursor."""
+    pages = []
+    while True:
+        page = list_events(session, query)
+        pages.append([event.title for event in page.events])
+        if page.next is None:
+            return pages
+        query = replace(query, after=page.next)
+
+
+@pytest.mark.parametrize("sort", ["title", "-title", "-end,slug", "created", "-updated"])
+def test_a_few_matches_are_fetched_then_sorted_with_the_same_pages(session, monkeypatch, sort):
+    """A short window sorted by another key than the start: SQLite fetches its events by the
+    window index and sorts them, instead of walking the sort's index through every event."""
+    for day in range(1, 29):
+        make_event(session, f"2024-02-{day:02d}", title=f"Event {(day * 7) % 29:02d}",
+                   category="lawsuit" if day % 2 else "demo")  # fmt: skip
+        make_event(session, f"2019-05-{day:02d}", title=f"Older {day:02d}")
+    where = EventFilter(first=dt.date(2024, 2, 3), last=dt.date(2024, 2, 20))
+    query = EventQuery(where, limit=4, order=Ordering.parse(sort))
+    if session.get_bind().dialect.name == "sqlite":
+        assert _few(session, resolved(session, where), query.order)
+        statement = _page(session, query, *EVENT_COLUMNS)
+        sql = str(statement.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+        plan = "\n".join(row[-1] for row in session.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+        assert "ix_events_window" in plan or "chronology" in plan, plan
+    fetched = _titles(session, query)
+    monkeypatch.setattr(queries, "FEW", 0)  # never few: the sort's index is walked
+    assert _titles(session, query) == fetched
+    assert sum(map(len, fetched)) == 18

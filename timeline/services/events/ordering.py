@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, literal_column, or_, tuple_
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 from sqlalchemy.orm import InstrumentedAttribute
 
 from timeline.domain import Event
@@ -79,19 +80,30 @@ class Ordering:
     def __str__(self) -> str:
         return ",".join(map(str, self.keys))
 
-    def _columns(self, dialect: str) -> list[tuple[ColumnElement, bool]]:
+    @property
+    def chronological(self) -> bool:
+        """Whether the start leads: the window and category indexes hold that order."""
+        return self.keys[0].name == "start"
+
+    def _columns(self, dialect: str, sorted_here: bool) -> list[tuple[ColumnElement, bool]]:
         keys = [(_comparable(k.column, dialect), k.descending) for k in self.keys]
+        if sorted_here:
+            keys = [(_unindexed(column, dialect), down) for column, down in keys]
         return [*keys, (Event.id, self.keys[-1].descending)]
 
-    def order_by(self, dialect: str) -> list[ColumnElement]:
-        return [column.desc() if down else column.asc() for column, down in self._columns(dialect)]
+    def order_by(self, dialect: str, sorted_here: bool = False) -> list[ColumnElement]:
+        """The ORDER BY. `sorted_here`: on SQLite, as expressions no index holds, so that the
+        planner fetches the (few) matches by the filter's index and sorts them, rather than
+        walking the sort's index testing every event against the filter."""
+        columns = self._columns(dialect, sorted_here)
+        return [column.desc() if down else column.asc() for column, down in columns]
 
-    def after(self, cursor: Cursor, dialect: str) -> ColumnElement[bool]:
+    def after(self, cursor: Cursor, dialect: str, sorted_here: bool = False) -> ColumnElement[bool]:
         """Events after the cursor's event in this order."""
         values = [
             _comparable(v, dialect) if isinstance(v, dt.datetime) else v for v in cursor.values
         ]
-        pairs = list(zip(self._columns(dialect), (*values, cursor.id), strict=True))
+        pairs = list(zip(self._columns(dialect, sorted_here), (*values, cursor.id), strict=True))
         if len({down for (_, down), _ in pairs}) == 1:  # one direction: a row-value comparison
             columns = tuple_(*(column for (column, _), _ in pairs))
             values = tuple_(*(value for _, value in pairs))
@@ -133,6 +145,12 @@ def _comparable(value: Any, dialect: str) -> Any:
         # (ix_events_status_created, ..._updated) serves only the same expression.
         return func.strftime(literal_column(f"'{SQLITE_TIME}'"), value)
     return value
+
+
+def _unindexed(column: ColumnElement, dialect: str) -> ColumnElement:
+    """The column behind a unary plus, which SQLite reads as an expression no index serves."""
+    sql = column.compile(dialect=sqlite_dialect(), compile_kwargs={"literal_binds": True})
+    return literal_column(f"+{sql}", type_=column.type) if dialect == "sqlite" else column
 
 
 def _typed(column: InstrumentedAttribute, value: Any) -> Any:

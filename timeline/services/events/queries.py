@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Row, Select, func, select
+from sqlalchemy import ColumnElement, Row, Select, func, literal, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from timeline.dates import clamped_after, clamped_before
@@ -57,15 +57,35 @@ def _page(session: Session, query: EventQuery, *columns) -> Select:
     """The statement for a page of `columns` (one more row than the page, to tell if another
     follows)."""
     dialect = session.get_bind().dialect.name
+    where = resolved(session, query.where)
+    sorted_here = dialect == "sqlite" and _few(session, where, query.order)
     statement = (
         select(*columns)
-        .where(*clauses(session, resolved(session, query.where)))
-        .order_by(*query.order.order_by(dialect))
+        .where(*clauses(session, where))
+        .order_by(*query.order.order_by(dialect, sorted_here))
         .limit(query.limit + 1)
     )
     if query.after is not None:
-        statement = statement.where(query.order.after(query.after, dialect))
+        statement = statement.where(query.order.after(query.after, dialect, sorted_here))
     return statement
+
+
+# At most this many matches are fetched by the filter's index and sorted, rather than found by
+# walking the sort's index: the walk reads about limit × events ÷ matches rows, so a title sort
+# of a 19-day window at 100,000 events read 40,000 of them (230 ms) to list 67.
+FEW = 2_000
+
+
+def _few(session: Session, where: EventFilter, order: Ordering) -> bool:
+    """Whether a window or categories leave so few events that SQLite should fetch them and
+    sort them: counted up to FEW by the filter's own index. A chronological order is the
+    window index's own, and a list of ids is fetched by key already."""
+    if order.chronological or not (where.windowed or where.categories):
+        return False
+    if any(ids is not None for ids in (where.found, where.linked, where.exact)):
+        return False
+    matches = select(literal(1)).where(*clauses(session, where)).limit(FEW).subquery()
+    return session.connection().scalar(select(func.count()).select_from(matches)) < FEW
 
 
 def list_events(session: Session, query: EventQuery) -> EventPage:
