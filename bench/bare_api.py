@@ -50,10 +50,10 @@ TYPES = {"first": Date(), "last": Date(), "reach": Date(), "categories": String(
          "id": Integer()}  # fmt: skip
 LISTS = {"categories", "linked", "found", "ids"}  # each sent as one expanding parameter
 NAMED = re.compile(r"(?<![:\w]):(\w+)")
-# SQLite keeps timestamps as text, written two ways: ours compares them rewritten alike.
-SQLITE_TIME = "strftime(:time_format, {})"
+# SQLite keeps timestamps as text, written two ways: ours compares them rewritten alike, the
+# format written as a literal (as a parameter, no index over the expression would serve it).
+SQLITE_TIME = "strftime('%Y-%m-%d %H:%M:%f', {})"
 TIMES = ("created_at", "updated_at")
-TIME_FORMAT = "%Y-%m-%d %H:%M:%f"
 # A window bounds the start by the earliest start of any event that may overlap it: a short
 # one's (LONG_SPAN_DAYS before the window), or a long one's, looked up first. On SQLite ours
 # tests the end through a unary plus, so that no index on it is chosen, and writes a boolean
@@ -152,8 +152,6 @@ def page_query(conn: Connection, args, keys: list[tuple[str, bool]], limit: int)
     search's ids are looked up before the actor's, as ours does."""
     sqlite = conn.dialect.name == "sqlite"
     params = {"status": "published", "limit": limit + 1, "offset": 0, "most": MOST + 1}
-    if sqlite:
-        params["time_format"] = TIME_FORMAT
     found = search(conn, args["q"].split(), params) if "q" in args else None
     linked = actor(conn, args["actor"], params) if "actor" in args else None
     if found and linked and len(found[0]) <= MOST and len(linked[0]) <= MOST:
