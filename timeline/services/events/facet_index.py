@@ -31,7 +31,7 @@ from timeline.dates import Precision
 from timeline.domain import DataVersion, Event, EventActor, Status
 from timeline.recently_used import RecentlyUsed
 from timeline.services.events.filtering import EventFilter
-from timeline.services.events.layout import BEFORE, KEY_LENGTH, NO_ACTOR
+from timeline.services.events.layout import BEFORE, KEY_LENGTH, LaneBy, lane_of
 from timeline.services.events.ordering import Cursor
 from timeline.services.events.search import SearchQuery, matching_ids
 
@@ -128,13 +128,11 @@ class FacetIndex:
     def size(self) -> int:
         return len(self.ids)
 
-    def positions(self, ids: Iterable[int]) -> np.ndarray:
+    def positions(self, ids: Sequence[int]) -> np.ndarray:
         """A mask of the events among `ids` (which may name unpublished or unknown events)."""
-        wanted = np.array(ids if isinstance(ids, list | tuple) else list(ids), dtype=np.int64)
+        at, known = _located(self.ids, np.array(ids, dtype=np.int64))
         mask = np.zeros(self.size, dtype=bool)
-        if wanted.size and self.size:
-            at = np.searchsorted(self.ids, wanted).clip(max=self.size - 1)
-            mask[at[self.ids[at] == wanted]] = True
+        mask[at[known]] = True
         return mask
 
     def selection(self, session: Session, where: EventFilter) -> Selection:
@@ -177,6 +175,14 @@ class FacetIndex:
         return mask
 
 
+def _located(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each wanted id is or would be in the sorted `ids`, and whether it is there."""
+    if not len(ids):
+        return np.zeros(len(wanted), np.int64), np.zeros(len(wanted), bool)
+    at = np.searchsorted(ids, wanted).clip(max=len(ids) - 1)
+    return at, ids[at] == wanted
+
+
 def _links(conn: Connection, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every link of a published event: its event's position in `ids`, and the actor."""
     total = conn.scalar(select(func.count()).select_from(EventActor)) or 0
@@ -187,9 +193,7 @@ def _links(conn: Connection, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if kept + len(rows) > total:
             raise RuntimeError("the links changed while they were read")
         event_ids, actor_ids = zip(*rows, strict=True)
-        wanted = np.array(event_ids, dtype=np.int64)
-        at = np.searchsorted(ids, wanted).clip(max=max(len(ids) - 1, 0))
-        published = ids[at] == wanted if len(ids) else np.zeros(len(wanted), bool)
+        at, published = _located(ids, np.array(event_ids, dtype=np.int64))
         found = int(published.sum())
         events[kept : kept + found] = at[published]
         actors[kept : kept + found] = np.array(actor_ids, dtype=np.int32)[published]
@@ -284,7 +288,9 @@ class Selection:
             keys = np.where(index.starts[mask] < self.where.first.toordinal(), before, keys)
         if lanes_by_kind:
             lane_names = Codes()
-            of_set = np.array(lane_names.of(_first_kind(s) for s in index.kind_sets), np.int32)
+            of_set = np.array(
+                lane_names.of(lane_of(LaneBy.KIND, s) for s in index.kind_sets), np.int32
+            )
             lanes = of_set[index.kind_set[mask]] if of_set.size else keys[:0]
             names = lane_names.names()
         else:
@@ -299,11 +305,6 @@ class Selection:
     def _named(codes: np.ndarray, names: list[str], mask: np.ndarray) -> dict[str, int]:
         counts = np.bincount(codes[mask], minlength=len(names))
         return {names[code]: int(counts[code]) for code in np.flatnonzero(counts)}
-
-
-def _first_kind(kinds: str) -> str:
-    split = kinds.split()
-    return split[0] if split else NO_ACTOR
 
 
 # --- kept per process ------------------------------------------------------------------------
