@@ -18,29 +18,36 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import chain
 
 import numpy as np
 from flask import Flask, current_app
 from sqlalchemy import Engine, String, cast, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from timeline.dates import Precision
 from timeline.domain import DataVersion, Event, EventActor, Status
 from timeline.recently_used import RecentlyUsed
 from timeline.services.events.filtering import EventFilter
 from timeline.services.events.layout import BEFORE, KEY_LENGTH, LaneBy, lane_of
-from timeline.services.events.ordering import Cursor
+from timeline.services.events.ordering import CHRONOLOGICAL, SORTABLE, Cursor, Ordering, comparable
+from timeline.services.events.queries import EventQuery
 from timeline.services.events.search import SearchQuery, matching_ids
 
 EPOCH = dt.date(1970, 1, 1).toordinal()
 LAST_DAY = dt.date.max.toordinal()
 CHUNK = 10_000  # rows converted at a time: the rows of a million events at once take ~400 MB
 EVERY_MATCH = 1 << 62  # a search's LIMIT when every match is wanted
-SEARCHES_KEPT = 64  # searches' matches kept per index: 125 KB each at a million events
+# Searches' matches are kept per index as bits, in this many bytes: about 2,000 searches at
+# 100,000 events, 200 at a million. The words readers search for repeat; reading a common
+# one's matches costs more than the rest of a page (85,000 of them at 100,000 events, 40 ms).
+SEARCH_BYTES = 24 << 20
 KEY = "timeline.facet_index"
+Placed = tuple[list[int], int]  # a cursor's sort values as numbers (FacetIndex.place), its id
 EVENTS_VERSION = select(DataVersion.version).where(DataVersion.name == "events")
 
 
@@ -74,12 +81,15 @@ class FacetIndex:
     keys: dict[Precision, tuple[np.ndarray, list[str]]]
     link_event: np.ndarray  # a position in ids
     link_actor: np.ndarray
+    # Per sort field but the start and end (day numbers already): each event's place in the
+    # database's own order of that field, equal values sharing one (its collation included).
+    ranks: dict[str, np.ndarray]
     _category_code: dict[str, int] = field(init=False)
     _searches: RecentlyUsed = field(init=False)  # a search's matches, as bits
 
     def __post_init__(self):
         self._category_code = {name: code for code, name in enumerate(self.categories)}
-        self._searches = RecentlyUsed(SEARCHES_KEPT)
+        self._searches = RecentlyUsed(max(16, SEARCH_BYTES // max(1, self.size // 8)))
 
     @classmethod
     def read(cls, conn: Connection, version: int | None) -> FacetIndex:
@@ -118,19 +128,48 @@ class FacetIndex:
                 cut[precision][chunk] = keys[precision].of(s[:length] for s in start)
             at = chunk.stop
         link_event, link_actor = _links(conn, ids[:at])
+        ranks = {name: _ranks(conn, ids[:at], name) for name in RANKED}
         return cls(
             version, ids[:at], starts[:at], ends[:at], category[:at], categories.names(),
             kind_set[:at], kind_sets.names(),
             {p: (cut[p][:at], keys[p].names()) for p in KEY_LENGTH}, link_event, link_actor,
+            ranks,
         )  # fmt: skip
 
     @property
     def size(self) -> int:
         return len(self.ids)
 
-    def positions(self, ids: Sequence[int]) -> np.ndarray:
+    def sort_values(self, name: str) -> np.ndarray:
+        """Numbers that order the events as the database orders them by this sort field."""
+        return {"start": self.starts, "end": self.ends}.get(name, self.ranks.get(name))
+
+    def place(self, session: Session, order: Ordering, cursor: Cursor) -> list[int] | None:
+        """The cursor's sort values as numbers of sort_values, or None when they cannot be
+        told here: a rank is known only for a value an event holds, so a cursor past an event
+        since edited or removed is left to SQL."""
+        ranked = [k for k in order.keys if k.name in self.ranks]
+        at, known = _located(self.ids, np.array([cursor.id], dtype=np.int64))
+        if ranked:
+            columns = [k.column for k in ranked]
+            now = (
+                session.connection()
+                .execute(
+                    select(*columns).where(Event.id == cursor.id, Event.status == Status.PUBLISHED)
+                )
+                .first()
+            )
+            held = {k.name: v for k, v in zip(order.keys, cursor.values, strict=True)}
+            if not known[0] or now is None or tuple(now) != tuple(held[k.name] for k in ranked):
+                return None
+        return [
+            self.ranks[k.name][at[0]] if k.name in self.ranks else value.toordinal()
+            for k, value in zip(order.keys, cursor.values, strict=True)
+        ]
+
+    def positions(self, ids: Sequence[int] | np.ndarray) -> np.ndarray:
         """A mask of the events among `ids` (which may name unpublished or unknown events)."""
-        at, known = _located(self.ids, np.array(ids, dtype=np.int64))
+        at, known = _located(self.ids, np.asarray(ids, dtype=np.int64))
         mask = np.zeros(self.size, dtype=bool)
         mask[at[known]] = True
         return mask
@@ -163,16 +202,26 @@ class FacetIndex:
         events take 40 ms to read, and readers ask the same common words again)."""
         bits = self._searches.get(search)
         if bits is None:
-            dialect = session.get_bind().dialect.name
-            found = session.connection().execute(matching_ids(dialect, search, EVERY_MATCH))
-            bits = np.packbits(self.positions(found.scalars().all()))  # at once, not by row
+            conn = session.connection()
+            found = _id_array(conn, matching_ids(conn.dialect.name, search, EVERY_MATCH))
+            bits = np.packbits(self.positions(found))
             self._searches.put(search, bits)
         return np.unpackbits(bits, count=self.size).astype(bool)
 
     def _of_actor(self, actor_id: int) -> np.ndarray:
         mask = np.zeros(self.size, dtype=bool)
-        mask[self.link_event[self.link_actor == actor_id]] = True
+        first, last = np.searchsorted(self.link_actor, [actor_id, actor_id + 1])
+        mask[self.link_event[first:last]] = True
         return mask
+
+
+def _id_array(conn: Connection, statement: Executable) -> np.ndarray:
+    """The integers a statement selects, as one array."""
+    chunks = [
+        np.fromiter(chain.from_iterable(rows), np.int64, len(rows))
+        for rows in _driver_rows(conn, statement)
+    ]
+    return np.concatenate(chunks) if chunks else np.zeros(0, np.int64)
 
 
 def _located(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -183,8 +232,56 @@ def _located(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return at, ids[at] == wanted
 
 
+def _directed(values: np.ndarray, descending: bool) -> np.ndarray:
+    """Numbers that grow in the sort's direction."""
+    values = values.astype(np.int64)
+    return -values if descending else values
+
+
+RANKED = tuple(name for name in SORTABLE if name not in ("start", "end"))
+
+
+def _ranks(conn: Connection, ids: np.ndarray, name: str) -> np.ndarray:
+    """Each event's place among distinct values of the field, in the database's order of
+    it: read sorted from the database, whose collation (and on SQLite its text form of a
+    time) decides what comes first and what is equal."""
+    column = comparable(SORTABLE[name], conn.dialect.name)
+    statement = (
+        select(Event.id, column).where(Event.status == Status.PUBLISHED).order_by(column, Event.id)
+    )
+    ranks = np.zeros(len(ids), np.int32)
+    last_rank, last_value = -1, None
+    for rows in _driver_rows(conn, statement):
+        event_ids, values = zip(*rows, strict=True)
+        held = np.array([last_value, *values], dtype=object)
+        # A new rank wherever the value differs from the one before (compared in C).
+        numbered = last_rank + np.cumsum(held[1:] != held[:-1])
+        at, known = _located(ids, np.array(event_ids, dtype=np.int64))
+        ranks[at[known]] = numbered[known]
+        last_rank, last_value = int(numbered[-1]), values[-1]
+    return ranks
+
+
+def _driver_rows(conn: Connection, statement: Executable) -> Iterator[list[tuple]]:
+    """A statement's rows as the driver gives them, CHUNK at a time, by the driver's own cursor
+    on the same connection and transaction: SQLAlchemy's handling of each row costs more than
+    the database's finding it (85,000 one-integer rows of a search: 90 ms against 36)."""
+    compiled = statement.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup or ())
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        while rows := cursor.fetchmany(CHUNK):
+            yield rows
+    finally:
+        cursor.close()
+
+
 def _links(conn: Connection, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every link of a published event: its event's position in `ids`, and the actor."""
+    """Every link of a published event: its event's position in `ids`, and the actor; by
+    actor."""
     total = conn.scalar(select(func.count()).select_from(EventActor)) or 0
     events, actors = np.empty(total, np.int32), np.empty(total, np.int32)
     kept = 0
@@ -198,7 +295,8 @@ def _links(conn: Connection, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         events[kept : kept + found] = at[published]
         actors[kept : kept + found] = np.array(actor_ids, dtype=np.int32)[published]
         kept += found
-    return events[:kept], actors[:kept]
+    by_actor = np.argsort(actors[:kept], kind="stable")  # an actor's links found by bisection
+    return events[:kept][by_actor], actors[:kept][by_actor]
 
 
 @dataclass(slots=True)
@@ -219,24 +317,55 @@ class Selection:
         """The ids of the events the filter finds, in id order."""
         return tuple(self.index.ids[self.mask()].tolist())
 
-    def first(self, count: int, after: Cursor | None) -> tuple[int, ...]:
-        """The ids of the first `count` events in chronological order (start, end, id), after
-        the cursor's event when given: what a page of a broad filter lists, found here rather
-        than by walking the chronology in SQL and testing each event against a common word."""
-        index, mask = self.index, self.mask()
+    def total(self) -> int:
+        return int(np.count_nonzero(self.mask()))
+
+    def page_ids(self, session: Session, query: EventQuery) -> tuple[int, ...] | None:
+        """The ids of the query's page and of the one event after it (which tells that another
+        page follows), in its order; None when its cursor cannot be placed."""
+        after = None
+        if query.after is not None:
+            values = self.index.place(session, query.order, query.after)
+            if values is None:
+                return None
+            after = (values, query.after.id)
+        return self.first(query.limit + 1, query.order, after)
+
+    def page(self, session: Session, query: EventQuery) -> EventQuery | None:
+        """The query narrowed to its page_ids."""
+        ids = self.page_ids(session, query)
+        return None if ids is None else replace(query, where=replace(query.where, exact=ids))
+
+    def first(
+        self, count: int, order: Ordering = CHRONOLOGICAL, after: Placed | None = None
+    ) -> tuple[int, ...]:
+        """The ids of the first `count` events in the order (its fields, then the id in the
+        last field's direction), after a cursor's place (FacetIndex.place, and its id): a
+        page of the filter, found here rather than by SQL walking the sort's index and testing
+        each event against a window, a category or a common word."""
+        index = self.index
+        found = np.flatnonzero(self.mask())
+        # Each field as a number that grows in the page's direction; ties go to the id, whose
+        # order is the positions' (the arrays are in id order).
+        keys = [_directed(index.sort_values(k.name)[found], k.descending) for k in order.keys]
+        keys.append(_directed(found, order.keys[-1].descending))
         if after is not None:
-            start, end = (day.toordinal() for day in after.values)
-            starts, ends = index.starts, index.ends
-            later_end = (ends > end) | ((ends == end) & (index.ids > after.id))
-            mask = mask & ((starts > start) | ((starts == start) & later_end))
-        found = np.flatnonzero(mask)
-        # Start and end in one number (a day number takes 22 bits), ties broken by id below.
-        key = (index.starts[found].astype(np.int64) << 22) | index.ends[found]
-        if found.size > count:
-            kept = key <= np.partition(key, count - 1)[count - 1]
-            found, key = found[kept], key[kept]
-        order = np.lexsort((index.ids[found], key))[:count]
-        return tuple(index.ids[found[order]].tolist())
+            values, ident = after
+            down = [k.descending for k in order.keys]
+            marks = [_directed(np.array(v), d) for v, d in zip(values, down, strict=True)]
+            # The id compared as itself: the cursor's event may be gone from the arrays.
+            keys_then = [*keys[:-1], _directed(index.ids[found], down[-1])]
+            marks.append(_directed(np.array(ident), down[-1]))
+            later, tied = np.zeros(found.size, bool), np.ones(found.size, bool)
+            for key, mark in zip(keys_then, marks, strict=True):
+                later |= tied & (key > mark)
+                tied &= key == mark
+            found, keys = found[later], [key[later] for key in keys]
+        if found.size > count:  # only the events up to the count-th by the first field
+            kept = keys[0] <= np.partition(keys[0], count - 1)[count - 1]
+            found, keys = found[kept], [key[kept] for key in keys]
+        ranked = np.lexsort(keys[::-1])[:count]
+        return tuple(index.ids[found[ranked]].tolist())
 
     def extent(self, today: dt.date) -> tuple[dt.date, dt.date] | None:
         """timeline.services.events.layout.extent: the first and last day covered."""
@@ -337,6 +466,12 @@ def current(session: Session, where: EventFilter, version: int | None) -> FacetI
         kept.reading = True
     threading.Thread(target=_read_aside, args=(app, bind, kept), daemon=True).start()
     return None
+
+
+def selection(session: Session, where: EventFilter, version: int | None) -> Selection | None:
+    """The filter over the process's arrays when they hold `version` (see current)."""
+    index = current(session, where, version)
+    return index.selection(session, where) if index is not None else None
 
 
 def _read_aside(app: Flask, engine: Engine, kept: _Kept) -> None:

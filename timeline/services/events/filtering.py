@@ -106,7 +106,7 @@ def resolved(session: Session, where: EventFilter, most: int = 5_000) -> EventFi
     chronology testing each event against the search or the actor. A search matching more
     than `most` events, or actors who share more, are left to run inside each query.
     """
-    if where.looked_up:
+    if where.looked_up or where.exact is not None:
         return where
     found, linked = _search_ids(session, where, most), _shared(session, where, most)
     if found is not None and linked is not None:

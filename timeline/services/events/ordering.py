@@ -86,7 +86,7 @@ class Ordering:
         return self.keys[0].name == "start"
 
     def _columns(self, dialect: str, sorted_here: bool) -> list[tuple[ColumnElement, bool]]:
-        keys = [(_comparable(k.column, dialect), k.descending) for k in self.keys]
+        keys = [(comparable(k.column, dialect), k.descending) for k in self.keys]
         if sorted_here:
             keys = [(_unindexed(column, dialect), down) for column, down in keys]
         return [*keys, (Event.id, self.keys[-1].descending)]
@@ -101,7 +101,7 @@ class Ordering:
     def after(self, cursor: Cursor, dialect: str, sorted_here: bool = False) -> ColumnElement[bool]:
         """Events after the cursor's event in this order."""
         values = [
-            _comparable(v, dialect) if isinstance(v, dt.datetime) else v for v in cursor.values
+            comparable(v, dialect) if isinstance(v, dt.datetime) else v for v in cursor.values
         ]
         pairs = list(zip(self._columns(dialect, sorted_here), (*values, cursor.id), strict=True))
         if len({down for (_, down), _ in pairs}) == 1:  # one direction: a row-value comparison
@@ -134,7 +134,7 @@ def _beyond(pairs: list) -> ColumnElement[bool]:
     return and_(*(c == v for (c, _), v in equal), past)
 
 
-def _comparable(value: Any, dialect: str) -> Any:
+def comparable(value: Any, dialect: str) -> Any:
     """On SQLite a timestamp is text, written as 'HH:MM:SS' by the database's clock and as
     'HH:MM:SS.ffffff' by Python: both sides are rewritten alike so text order is time order."""
     is_time = isinstance(value, dt.datetime) or (

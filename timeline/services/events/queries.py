@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Row, Select, func, literal, select
+from sqlalchemy import ColumnElement, Integer, Row, Select, bindparam, func, literal, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from timeline.dates import clamped_after, clamped_before
@@ -24,7 +24,7 @@ from timeline.domain import (
 )
 from timeline.domain.events import CITATION
 from timeline.services.actors.queries import shown_publicly
-from timeline.services.events.filtering import EventFilter, among, clauses, resolved
+from timeline.services.events.filtering import EventFilter, clauses, resolved
 from timeline.services.events.ordering import CHRONOLOGICAL, Cursor, Ordering
 
 CHRONOLOGY = (Event.starts_on, Event.ends_on, Event.id)
@@ -58,7 +58,9 @@ def _page(session: Session, query: EventQuery, *columns) -> Select:
     follows)."""
     dialect = session.get_bind().dialect.name
     where = resolved(session, query.where)
-    sorted_here = dialect == "sqlite" and _few(session, where, query.order)
+    # A list of ids is fetched by key and sorted: SQLite would otherwise walk the sort's index.
+    listed = where.exact is not None and not query.order.chronological
+    sorted_here = dialect == "sqlite" and (listed or _few(session, where, query.order))
     statement = (
         select(*columns)
         .where(*clauses(session, where))
@@ -113,32 +115,53 @@ LINK_COLUMNS = (EventActor.event_id, Actor.slug, Actor.name, Actor.kind, EventAc
 SOURCE_COLUMNS = (Source.event_id, *(getattr(Source, name) for name in CITATION))
 
 
+# Built once: the same statements serve every page, their ids bound as one expanding parameter.
+_IDS = bindparam("ids", type_=Integer(), expanding=True)
+_BY_IDS = select(*EVENT_COLUMNS).where(Event.id.in_(_IDS))
+_LINKS = (
+    select(*LINK_COLUMNS)
+    .join(Actor, Actor.id == EventActor.actor_id)
+    .where(EventActor.event_id.in_(_IDS))
+    .order_by(EventActor.event_id, EventActor.position)
+)
+_SOURCES = (
+    select(*SOURCE_COLUMNS)
+    .where(Source.event_id.in_(_IDS))
+    .order_by(Source.event_id, Source.position)
+)
+
+
 def list_event_rows(session: Session, query: EventQuery) -> RowPage:
     """`list_events` as rows: three set-based queries and no mapped objects, which cost about
     as much to build as the rest of an answer (a page of 50 makes some 300 of them). Run on
     the connection: the ORM's result handling of plain columns costs as much again."""
-    conn = session.connection()
-    events = conn.execute(_page(session, query, *EVENT_COLUMNS)).all()
+    events = session.connection().execute(_page(session, query, *EVENT_COLUMNS)).all()
+    return _row_page(session, events, query)
+
+
+def event_rows_by_ids(session: Session, ids: tuple[int, ...], query: EventQuery) -> RowPage:
+    """`list_event_rows` for a page whose events are known already, in its order, with the
+    one after it when another page follows (the facet index's Selection.page_ids)."""
+    found = session.connection().execute(_BY_IDS, {"ids": ids}).all()
+    # The status tested here: in the WHERE clause, SQLite would walk every published event.
+    found = [row for row in found if row.status == Status.PUBLISHED]
+    place = {ident: n for n, ident in enumerate(ids)}
+    return _row_page(session, sorted(found, key=lambda row: place[row.id]), query)
+
+
+def _row_page(session: Session, events: list[Row], query: EventQuery) -> RowPage:
+    """The page's rows (one more than the page when another follows) with their actors and
+    sources."""
     more = len(events) > query.limit
     events = events[: query.limit]
     ids = [row.id for row in events]
     links: dict[int, list[Row]] = defaultdict(list)
     sources: dict[int, list[Row]] = defaultdict(list)
     if ids:
-        linked = (
-            select(*LINK_COLUMNS)
-            .join(Actor, Actor.id == EventActor.actor_id)
-            .where(among(ids, EventActor.event_id))
-            .order_by(EventActor.event_id, EventActor.position)
-        )
-        for row in conn.execute(linked).all():
+        conn = session.connection()
+        for row in conn.execute(_LINKS, {"ids": ids}).all():
             links[row.event_id].append(row)
-        cited = (
-            select(*SOURCE_COLUMNS)
-            .where(among(ids, Source.event_id))
-            .order_by(Source.event_id, Source.position)
-        )
-        for row in conn.execute(cited).all():
+        for row in conn.execute(_SOURCES, {"ids": ids}).all():
             sources[row.event_id].append(row)
     return RowPage(events, links, sources, query.order.cursor(events[-1]) if more else None)
 

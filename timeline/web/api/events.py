@@ -19,6 +19,7 @@ from typing_extensions import TypedDict
 
 from timeline.db import db
 from timeline.services.actors import queries as actor_service
+from timeline.services.events import facet_index
 from timeline.services.events import queries as event_service
 from timeline.services.events.filtering import EventFilter, resolved
 from timeline.services.events.queries import EventQuery
@@ -45,6 +46,7 @@ from timeline.web.event_params import (
     page_size,
     view_url,
 )
+from timeline.web.http_cache import current_version
 from timeline.web.lookups import vocabulary as cached_vocabulary
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -111,8 +113,13 @@ def _list_request() -> tuple[EventQuery, tuple[str, ...] | None, bool]:
 def events():
     """Events the filters find, oldest first unless sorted, a page at a time."""
     query, fields, total = _list_request()
-    query = replace(query, where=resolved(db.session, query.where))  # once for page and total
-    page = event_service.list_event_rows(db.session, query)
+    counted = facet_index.selection(db.session, query.where, current_version("events"))
+    ids = counted.page_ids(db.session, query) if counted is not None else None
+    if ids is not None:
+        page = event_service.event_rows_by_ids(db.session, ids, query)
+    else:  # the index is being read, or the cursor's event has changed since: by SQL
+        query = replace(query, where=resolved(db.session, query.where))
+        page = event_service.list_event_rows(db.session, query)
     shapes = list(PageShapes(page))
     if fields:
         shapes = [{name: shape[name] for name in fields} for shape in shapes]
@@ -120,7 +127,8 @@ def events():
     if page.next:
         body["next"] = next_page_url(request.endpoint or "api.events", page.next, external=True)
     if total:
-        body["total"] = event_service.count_events(db.session, query.where)
+        body["total"] = (counted.total() if counted is not None
+                         else event_service.count_events(db.session, query.where))  # fmt: skip
     return jsonify(body)
 
 

@@ -26,7 +26,6 @@ from timeline.services.events.facet_index import Selection
 from timeline.services.events.facets import Facets, facets
 from timeline.services.events.filtering import EventFilter, resolved
 from timeline.services.events.layout import NO_ACTOR, Bucket, LaneBy
-from timeline.services.events.ordering import CHRONOLOGICAL
 from timeline.services.events.queries import EventPage, EventQuery
 from timeline.services.vocabulary import Vocabulary
 from timeline.web.charts.cost_chart import CostChart, Observation, TimeAxis, cost_chart
@@ -275,17 +274,14 @@ class _Counting:
 def _exactly(query: EventQuery, counting: _Counting, total: int) -> tuple[EventQuery, EventQuery]:
     """The query for the drawing and the query for the list, narrowed to the facet index's
     ids when it is current: every event of a small filter, or the page's own events of a
-    broad one listed in chronological order."""
+    broad one."""
     selection = counting.selection()
     if selection is None:
         return query, query
     if total <= EXACT_MOST:
         query = replace(query, where=replace(query.where, exact=selection.ids()))
         return query, query
-    if query.order != CHRONOLOGICAL:
-        return query, query
-    page = selection.first(query.limit + 1, query.after)
-    return query, replace(query, where=replace(query.where, exact=page))
+    return query, selection.page(counting.session, query) or query
 
 
 def timeline_view(
