@@ -46,10 +46,12 @@ class EventPage:
     next: Cursor | None
 
 
-def _with_details(statement: Select) -> Select:
-    return statement.options(
-        selectinload(Event.links).joinedload(EventActor.actor),
-        selectinload(Event.sources),
+def _with_details(statement: Select, sources: bool = True) -> Select:
+    actors = selectinload(Event.links).joinedload(EventActor.actor)
+    return (
+        statement.options(actors, selectinload(Event.sources))
+        if sources
+        else statement.options(actors)
     )
 
 
@@ -90,9 +92,10 @@ def _few(session: Session, where: EventFilter, order: Ordering) -> bool:
     return session.connection().scalar(select(func.count()).select_from(matches)) < FEW
 
 
-def list_events(session: Session, query: EventQuery) -> EventPage:
-    """Events the filter finds in the query's order (oldest first unless told), a page at a time."""
-    events = list(session.scalars(_with_details(_page(session, query, Event))))
+def list_events(session: Session, query: EventQuery, sources: bool = True) -> EventPage:
+    """Events the filter finds in the query's order (oldest first unless told), a page at a
+    time, with their actors and (unless a list that shows none asks) their sources."""
+    events = list(session.scalars(_with_details(_page(session, query, Event), sources)))
     more = len(events) > query.limit
     events = events[: query.limit]
     return EventPage(events, query.order.cursor(events[-1]) if more else None)

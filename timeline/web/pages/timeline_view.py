@@ -294,7 +294,7 @@ def timeline_view(
     if counted.total > DRAW_LIMIT and query.limit == DRAW_LIMIT:
         query = replace(query, limit=COUNTED_PAGE)  # the list is a sample: keep it light
     query, listed = _exactly(query, counting, counted.total)
-    page = event_service.list_events(session, listed)
+    page = event_service.list_events(session, listed, sources=False)  # the list shows none
     if span is None or not counted.total:
         return TimelineView(counted, page, None, None, None, lane_by)
     chart = _drawing(
