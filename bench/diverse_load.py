@@ -86,10 +86,11 @@ def postgresql_database(url: str, size: int) -> Database:
 
 
 @contextmanager
-def in_process(url: str) -> Iterator[Callable[[str], tuple[int, bytes]]]:
-    """GET through our app's test client, keeping no answers and limiting no rate."""
+def in_process(url: str, facet_index: bool = True) -> Iterator[Callable[[str], tuple[int, bytes]]]:
+    """GET through our app's test client, keeping no answers and limiting no rate (and with
+    `facet_index` false, every page by SQL)."""
     config = {"DATABASE_URL": url, "SECRET_KEY": "bench", "API_ANSWERS_KEPT": 0,
-              "RATELIMIT_ENABLED": False}  # fmt: skip
+              "RATELIMIT_ENABLED": False, "FACET_INDEX": facet_index}  # fmt: skip
     app = create_app(config)
     client = app.test_client()
 
