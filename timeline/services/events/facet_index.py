@@ -42,10 +42,10 @@ EPOCH = dt.date(1970, 1, 1).toordinal()
 LAST_DAY = dt.date.max.toordinal()
 CHUNK = 10_000  # rows converted at a time: the rows of a million events at once take ~400 MB
 EVERY_MATCH = 1 << 62  # a search's LIMIT when every match is wanted
-# Searches' matches are kept per index as bits, in this many bytes: about 2,000 searches at
-# 100,000 events, 200 at a million. The words readers search for repeat; reading a common
+# Searches' matches are kept per index as bits, in this many bytes: about 1,300 searches at
+# 100,000 events, 130 at a million. The words readers search for repeat; reading a common
 # one's matches costs more than the rest of a page (85,000 of them at 100,000 events, 40 ms).
-SEARCH_BYTES = 24 << 20
+SEARCH_BYTES = 16 << 20
 KEY = "timeline.facet_index"
 Placed = tuple[list[int], int]  # a cursor's sort values as numbers (FacetIndex.place), its id
 EVENTS_VERSION = select(DataVersion.version).where(DataVersion.name == "events")
