@@ -164,7 +164,7 @@ def record(db: Database, workload: Workload) -> list:
 def timed(base: str, group: int, paths: list[str], db: Database, args, wrk: str) -> Outcome:
     """A warm-up (the paths from the end), then the timed run from the start; the cores the
     database's backends took (PostgreSQL) and the cores all other processes took meanwhile."""
-    drive(wrk, base, paths[::-1], WARM_UP_SECONDS, args.connections, args.data)
+    drive(wrk, base, paths[::-1], args.warm_up, args.connections, args.data)
     before, backends = cpu_seconds(group), backend_seconds(db.served_by)
     load = drive(wrk, base, paths, args.duration, args.connections, args.data)
     backends = (backend_seconds(db.served_by) - backends) / args.duration
@@ -223,6 +223,9 @@ def parse_args() -> argparse.Namespace:
     add("--sizes", default="100000,1000000", help="events per database")
     add("--url", help="a PostgreSQL database (a schema per size is made in it and kept)")
     add("--duration", type=int, default=20, help="seconds of load per target")
+    add("--warm-up", type=int, default=WARM_UP_SECONDS,
+        help="seconds of load before the timed run (a worker reads its facet index meanwhile: "
+             "about a minute at a million events)")  # fmt: skip
     add("--connections", type=int, default=4, help="wrk's open connections")
     add("--only", default="ours-no-kept,ours,bare,datasette,page", help="targets to run")
     add("--rounds", type=int, default=1, help="runs per target; the best counts")

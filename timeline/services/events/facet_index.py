@@ -61,6 +61,16 @@ class Codes(dict):
         return list(self)
 
 
+def _narrow(numbers: np.ndarray) -> np.ndarray:
+    """The numbers (codes, ids: none negative) in the smallest signed type that holds them
+    and one more, so that a code for "none of these" still fits."""
+    largest = int(numbers.max()) + 1 if numbers.size else 0
+    for kind in (np.int8, np.int16, np.int32):
+        if largest <= np.iinfo(kind).max:
+            return numbers.astype(kind)
+    return numbers
+
+
 def _days(texts: Sequence[str]) -> np.ndarray:
     """ISO dates as day numbers (date.toordinal)."""
     return np.array(texts, dtype="datetime64[D]").astype(np.int64).astype(np.int32) + EPOCH
@@ -129,11 +139,12 @@ class FacetIndex:
             at = chunk.stop
         link_event, link_actor = _links(conn, ids[:at])
         ranks = {name: _ranks(conn, ids[:at], name) for name in RANKED}
+        # Each array in the smallest type that holds it: at a million events, 28 MB less.
         return cls(
-            version, ids[:at], starts[:at], ends[:at], category[:at], categories.names(),
-            kind_set[:at], kind_sets.names(),
-            {p: (cut[p][:at], keys[p].names()) for p in KEY_LENGTH}, link_event, link_actor,
-            ranks,
+            version, _narrow(ids[:at]), starts[:at], ends[:at],
+            _narrow(category[:at]), categories.names(), _narrow(kind_set[:at]), kind_sets.names(),
+            {p: (_narrow(cut[p][:at]), keys[p].names()) for p in KEY_LENGTH},
+            link_event, link_actor, ranks,
         )  # fmt: skip
 
     @property
@@ -225,11 +236,15 @@ def _id_array(conn: Connection, statement: Executable) -> np.ndarray:
 
 
 def _located(ids: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each wanted id is or would be in the sorted `ids`, and whether it is there."""
+    """Where each wanted id is or would be in the sorted `ids`, and whether it is there.
+    The wanted ids are brought to the array's type (an id beyond it is not there), which
+    spares a copy of the whole array in a wider type at each call."""
     if not len(ids):
         return np.zeros(len(wanted), np.int64), np.zeros(len(wanted), bool)
-    at = np.searchsorted(ids, wanted).clip(max=len(ids) - 1)
-    return at, ids[at] == wanted
+    limits = np.iinfo(ids.dtype)
+    fitting = wanted.clip(limits.min, limits.max)
+    at = np.searchsorted(ids, fitting.astype(ids.dtype)).clip(max=len(ids) - 1)
+    return at, (ids[at] == fitting) & (fitting == wanted)
 
 
 def _directed(values: np.ndarray, descending: bool) -> np.ndarray:

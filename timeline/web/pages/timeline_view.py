@@ -22,7 +22,7 @@ from timeline.services.costs.data import CostData
 from timeline.services.events import facet_index
 from timeline.services.events import layout as timeline_service
 from timeline.services.events import queries as event_service
-from timeline.services.events.facet_index import Selection
+from timeline.services.events.facet_index import FacetIndex, Selection
 from timeline.services.events.facets import Facets, facets
 from timeline.services.events.filtering import EventFilter, resolved
 from timeline.services.events.layout import NO_ACTOR, Bucket, LaneBy
@@ -255,19 +255,15 @@ def _counted(
 
 class _Counting:
     """The facet index's selection for one filter, made when first asked for (a kept count
-    needs none), or None while the index is stale: count by SQL then."""
+    needs none), or None while the index is stale or off: count by SQL then."""
 
-    def __init__(self, session: Session, where: EventFilter):
-        self.session, self.where = session, where
+    def __init__(self, session: Session, where: EventFilter, index: FacetIndex | None):
+        self.session, self.where, self.index = session, where, index
         self._selection: Selection | None = None
-        self._asked = False
 
     def selection(self) -> Selection | None:
-        if not self._asked:
-            self._asked = True
-            version = current_version("events")
-            index = facet_index.current(self.session, self.where, version)
-            self._selection = index.selection(self.session, self.where) if index else None
+        if self._selection is None and self.index is not None:
+            self._selection = self.index.selection(self.session, self.where)
         return self._selection
 
 
@@ -288,8 +284,10 @@ def timeline_view(
     session: Session, query: EventQuery, lane_by: LaneBy, vocabulary: Vocabulary, today: dt.date
 ) -> TimelineView:
     """Everything the timeline page shows for one query."""
-    query = replace(query, where=resolved(session, query.where))
-    counting = _Counting(session, query.where)
+    index = facet_index.current(session, query.where, current_version("events"))
+    if index is None:  # counted by SQL: the search and the actors looked up once for all
+        query = replace(query, where=resolved(session, query.where))
+    counting = _Counting(session, query.where, index)
     span, buckets, counted = _counted(session, query, lane_by, vocabulary, today, counting)
     if counted.total > DRAW_LIMIT and query.limit == DRAW_LIMIT:
         query = replace(query, limit=COUNTED_PAGE)  # the list is a sample: keep it light
