@@ -160,19 +160,16 @@ class FacetIndex:
         told here: a rank is known only for a value an event holds, so a cursor past an event
         since edited or removed is left to SQL."""
         ranked = [k for k in order.keys if k.name in self.ranks]
+        if not ranked:  # dates only: day numbers
+            return [value.toordinal() for value in cursor.values]
         at, known = _located(self.ids, np.array([cursor.id], dtype=np.int64))
-        if ranked:
-            columns = [k.column for k in ranked]
-            now = (
-                session.connection()
-                .execute(
-                    select(*columns).where(Event.id == cursor.id, Event.status == Status.PUBLISHED)
-                )
-                .first()
-            )
-            held = {k.name: v for k, v in zip(order.keys, cursor.values, strict=True)}
-            if not known[0] or now is None or tuple(now) != tuple(held[k.name] for k in ranked):
-                return None
+        statement = select(*(k.column for k in ranked)).where(
+            Event.id == cursor.id, Event.status == Status.PUBLISHED
+        )
+        now = session.connection().execute(statement).first()
+        held = dict(zip((k.name for k in order.keys), cursor.values, strict=True))
+        if not known[0] or now is None or tuple(now) != tuple(held[k.name] for k in ranked):
+            return None
         return [
             self.ranks[k.name][at[0]] if k.name in self.ranks else value.toordinal()
             for k, value in zip(order.keys, cursor.values, strict=True)
@@ -301,7 +298,7 @@ def _links(conn: Connection, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     events, actors = np.empty(total, np.int32), np.empty(total, np.int32)
     kept = 0
     statement = select(EventActor.event_id, EventActor.actor_id)
-    for rows in conn.execute(statement).partitions(CHUNK):
+    for rows in _driver_rows(conn, statement):
         if kept + len(rows) > total:
             raise RuntimeError("the links changed while they were read")
         event_ids, actor_ids = zip(*rows, strict=True)
